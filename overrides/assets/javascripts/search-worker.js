@@ -1,0 +1,309 @@
+/*
+ * Search worker for Chinese budget documents, speaking the message protocol of
+ * Material for MkDocs' own search worker (SETUP → READY, QUERY → RESULT), so
+ * Material's search box, result list, keyboard handling and ?q= deep links
+ * stay as they are.
+ *
+ * Why not Material's worker: its experimental Chinese query segmentation never
+ * tests a piece that ends with the query's last character and joins the pieces
+ * with OR, so "群众来访" searches for "群众*" alone and sections that share
+ * one word outrank the one that holds the whole query.
+ *
+ * What this one does:
+ * - a query is split at white space into terms; a section matches when it
+ *   contains every term as written (substring match, so "安保" finds 安保费,
+ *   "工作中心" finds 群众工作中心 and a project code finds its project);
+ * - sections are ranked with BM25 over those substring matches, title hits
+ *   weigh more, and a match that coincides with the word boundaries jieba
+ *   put into the index (U+200B) weighs a little more than one inside a word;
+ * - only when no section holds a term is that term cut into the longest
+ *   pieces that occur in the site, and sections are ranked by how many of
+ *   the pieces they hold; missing terms are reported as Material does.
+ */
+"use strict"
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+
+const TITLE_BOOST = 4
+const ALIGNED_BONUS = 0.25
+const K1 = 1.2, B = 0.75
+const SNIPPET = 90
+
+let sections = []      /* Indexed sections */
+let pages = new Map()  /* Page location → article section */
+let corpus = ""        /* All normalised text, for "does this piece occur?" */
+let averageLength = 1
+
+/* ------------------------------------------------------------------------
+ * Text preparation
+ * --------------------------------------------------------------------- */
+
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" }
+
+function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, name) => {
+    if (name[0] === "#") {
+      const code = name[1] === "x" || name[1] === "X"
+        ? parseInt(name.slice(2), 16)
+        : parseInt(name.slice(1), 10)
+      return Number.isFinite(code) ? String.fromCodePoint(code) : all
+    }
+    return ENTITIES[name.toLowerCase()] ?? all
+  })
+}
+
+/* Index HTML (Material keeps p, li, code … tags) → plain display text. */
+function plainText(html) {
+  return decodeEntities(
+    html
+      .replace(/<\/?(p|li|ul|ol|pre)>/gi, " ")
+      .replace(/<[^>]*>/g, "")
+  ).replace(/[ \t\r\n]+/g, " ").trim()
+}
+
+function normaliseChar(ch) {
+  const folded = ch.normalize("NFKC").toLowerCase()
+  return folded.length === 1 ? folded : ch.toLowerCase()
+}
+
+/*
+ * The searchable form of a display string: NFKC-folded, lower-case, white
+ * space and jieba's U+200B separators removed. `map[i]` is the display index
+ * of searchable character i, and `bounds[i]` is 1 where a word starts.
+ */
+function prepare(raw) {
+  const display = []
+  const norm = []
+  const map = []
+  const wordStart = []
+  let boundary = true
+  for (const ch of raw) {
+    if (ch === "\u200b") { boundary = true; continue }
+    if (/\s/.test(ch)) {
+      if (display.length && display[display.length - 1] !== " ") display.push(" ")
+      boundary = true
+      continue
+    }
+    map.push(display.length)
+    display.push(ch)
+    norm.push(normaliseChar(ch))
+    wordStart.push(boundary ? 1 : 0)
+    boundary = false
+  }
+  const bounds = new Uint8Array(norm.length + 1)
+  for (let i = 0; i < wordStart.length; i++) bounds[i] = wordStart[i]
+  bounds[norm.length] = 1
+  return { display: display.join(""), norm: norm.join(""), map, bounds }
+}
+
+function normaliseQuery(query) {
+  return query
+    .replace(/["“”+\-*~^:]/g, " ")
+    .split(/[\s\u3000\u200b]+/)
+    .map(term => [...term].map(normaliseChar).join(""))
+    .filter(term => term.length > 0)
+    .filter((term, i, all) => all.indexOf(term) === i)
+}
+
+/* ------------------------------------------------------------------------
+ * Index
+ * --------------------------------------------------------------------- */
+
+function setup(docs) {
+  sections = []
+  pages = new Map()
+  for (const doc of docs) {
+    const title = prepare(plainText(doc.title || ""))
+    const text = prepare(plainText(doc.text || ""))
+    const section = {
+      location: doc.location,
+      page: doc.location.split("#")[0],
+      title,
+      text,
+      boost: typeof doc.boost === "number" ? doc.boost : 1
+    }
+    sections.push(section)
+    if (!pages.has(section.page)) pages.set(section.page, section)
+  }
+  corpus = sections.map(s => s.title.norm + "\u0001" + s.text.norm).join("\u0001")
+  averageLength = sections.reduce((sum, s) => sum + s.text.norm.length, 0) /
+    Math.max(1, sections.length) || 1
+}
+
+/* ------------------------------------------------------------------------
+ * Matching and ranking
+ * --------------------------------------------------------------------- */
+
+function occurrences(haystack, needle) {
+  const found = []
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1))
+    found.push(at)
+  return found
+}
+
+function aligned(field, at, length) {
+  return field.bounds[at] === 1 && field.bounds[at + length] === 1
+}
+
+/* Cut a term nobody holds into the longest pieces that occur in the site. */
+function pieces(term) {
+  const found = []
+  for (let i = 0; i < term.length;) {
+    let j = term.length
+    while (j > i + 1 && !corpus.includes(term.slice(i, j))) j--
+    if (j > i + 1 || (term.length === 1 && corpus.includes(term))) {
+      found.push(term.slice(i, j))
+      i = j
+    } else {
+      i++
+    }
+  }
+  return found
+}
+
+function search(query) {
+  const terms = normaliseQuery(query)
+  if (!terms.length) return { items: [] }
+
+  /* Terms that some section holds are required; others are cut into pieces. */
+  const required = []
+  const optional = []
+  const termState = {}
+  for (const term of terms) {
+    if (corpus.includes(term)) {
+      required.push(term)
+      termState[term] = true
+    } else {
+      termState[term] = false
+      optional.push(...pieces(term).filter(p => !required.includes(p)))
+    }
+  }
+  const needles = [...required, ...optional]
+  if (!needles.length) return { items: [] }
+
+  /* Document frequency of each needle, for its weight. */
+  const matches = sections.map(section => needles.map(needle => ({
+    title: occurrences(section.title.norm, needle),
+    text: occurrences(section.text.norm, needle)
+  })))
+  const weights = needles.map((_, n) => {
+    const df = matches.filter(m => m[n].title.length || m[n].text.length).length
+    return Math.log(1 + (sections.length - df + 0.5) / (df + 0.5))
+  })
+
+  const scored = []
+  sections.forEach((section, s) => {
+    const found = matches[s]
+    if (required.some((_, n) => !found[n].title.length && !found[n].text.length))
+      return
+    let score = 0
+    let held = 0
+    needles.forEach((needle, n) => {
+      const { title, text } = found[n]
+      if (!title.length && !text.length) return
+      held++
+      const tf = text.length + TITLE_BOOST * title.length
+      const lengthNorm = 1 - B + B * section.text.norm.length / averageLength
+      let termScore = weights[n] * tf * (K1 + 1) / (tf + K1 * lengthNorm)
+      if (title.some(at => aligned(section.title, at, needle.length)) ||
+          text.some(at => aligned(section.text, at, needle.length)))
+        termScore *= 1 + ALIGNED_BONUS
+      if (title.length) termScore += weights[n]
+      score += termScore
+    })
+    if (!held) return
+    /* Partial matches: the more of the pieces a section holds, the better. */
+    const coverage = held / needles.length
+    score *= coverage * coverage * section.boost
+    scored.push({ section, score, found })
+  })
+  scored.sort((a, b) => b.score - a.score || a.section.location.localeCompare(b.section.location))
+
+  /* Group by page, best page first, as Material's result list expects. */
+  const groups = new Map()
+  for (const hit of scored) {
+    const group = groups.get(hit.section.page) || []
+    group.push(render(hit.section, hit.score, hit.found, needles, termState))
+    groups.set(hit.section.page, group)
+  }
+  for (const [page, group] of groups) {
+    if (!group.some(item => item.location === page)) {
+      const article = pages.get(page)
+      if (article) group.push(render(article, 0, null, needles, termState))
+    }
+  }
+  return { items: [...groups.values()] }
+}
+
+/* ------------------------------------------------------------------------
+ * Result rendering: escaped text, matches wrapped in <mark>
+ * --------------------------------------------------------------------- */
+
+function escapeHTML(text) {
+  return text.replace(/[&<>"']/g, ch => ({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"
+  })[ch])
+}
+
+function marked(field, positions, needles, from, to) {
+  const inside = new Uint8Array(field.display.length)
+  positions.forEach((starts, n) => {
+    for (const at of starts) {
+      const end = field.map[at + needles[n].length - 1]
+      for (let i = field.map[at]; i <= end; i++) inside[i] = 1
+    }
+  })
+  let html = ""
+  let open = false
+  for (let i = from; i < to; i++) {
+    if (inside[i] && !open) { html += "<mark data-md-highlight>"; open = true }
+    if (!inside[i] && open) { html += "</mark>"; open = false }
+    html += escapeHTML(field.display[i])
+  }
+  return open ? html + "</mark>" : html
+}
+
+function render(section, score, found, needles, termState) {
+  const titlePositions = found ? found.map(f => f.title) : []
+  const textPositions = found ? found.map(f => f.text) : []
+  const title = marked(section.title, titlePositions, needles, 0, section.title.display.length)
+
+  /* A snippet around the first match in the text, or its beginning. */
+  const display = section.text.display
+  const first = Math.min(...textPositions.flat().map(at => section.text.map[at]), Infinity)
+  const centre = Number.isFinite(first) ? first : 0
+  const from = Math.max(0, centre - SNIPPET / 3)
+  const to = Math.min(display.length, from + SNIPPET)
+  let text = marked(section.text, textPositions, needles, from, to)
+  if (text) text = `<p>${from > 0 ? "…" : ""}${text}${to < display.length ? "…" : ""}</p>`
+
+  return {
+    location: section.location,
+    title,
+    text,
+    score,
+    terms: found ? termState : {}
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Message protocol of Material for MkDocs' search worker
+ * --------------------------------------------------------------------- */
+
+addEventListener("message", ev => {
+  const message = ev.data
+  switch (message.type) {
+    case SETUP:
+      setup(message.data.docs || [])
+      postMessage({ type: READY })
+      break
+    case QUERY:
+      try {
+        postMessage({ type: RESULT, data: search(message.data) })
+      } catch (err) {
+        console.warn("search failed", err)
+        postMessage({ type: RESULT, data: { items: [] } })
+      }
+      break
+  }
+})

@@ -1,0 +1,74 @@
+"""``budget-site``: check and build the disclosure site from ``data/``.
+
+Exit 0 on success, 1 on invalid input, 2 on usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .loading import load_data
+from .problems import DataError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="budget-site", description="部门预算绩效文本网站工具")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    check = commands.add_parser("check", help="检查数据")
+    check.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
+
+    build = commands.add_parser("build", help="检查数据并生成网站")
+    build.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
+    build.add_argument("--site", type=Path, default=Path("site"), help="网站输出文件夹（默认 site）")
+    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args.data)
+        return _build(args.data, args.site, args.config)
+    except DataError as error:
+        print(error, file=sys.stderr)
+        print(f"共 {len(error.problems)} 个错误。", file=sys.stderr)
+        return 1
+
+
+def _check(data_dir: Path) -> int:
+    years = load_data(data_dir)
+    for year, data in sorted(years.items()):
+        projects = sum(len(u.projects) for u in data.units)
+        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误。")
+    return 0
+
+
+def _build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
+    if not config_file.is_file():
+        print(f"{config_file}: 错误: 找不到 MkDocs 配置文件", file=sys.stderr)
+        return 1
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .site_build import build_site
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.WARNING)
+    try:
+        built = build_site(data_dir, site_dir, config_file)
+    except (Abort, ConfigurationError) as error:
+        print(f"网站生成失败，{site_dir} 保持不变：{error}", file=sys.stderr)
+        return 1
+    finally:
+        mkdocs_log.removeHandler(handler)
+    for year in built:
+        print(f"{site_dir}/{year.year}/：{year.units} 个单位，{year.projects} 个项目")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

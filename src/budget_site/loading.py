@@ -1,0 +1,132 @@
+"""Load ``data/<year>/<unit code>.yaml`` into the model, or explain why not.
+
+All files are read and checked before anything is returned, so one run
+reports every problem in every file.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    Budget,
+    Disclosure,
+    Indicator,
+    ItemisedGoal,
+    Measure,
+    Project,
+    SpendingPeriod,
+    UnitDocument,
+    YearData,
+)
+from .problems import DataError, Problem
+from .validation import validate_document
+from .yaml_reader import read_yaml
+
+YEAR_DIR = re.compile(r"^[0-9]{4}$")
+
+
+def data_files(data_dir: Path) -> dict[int, list[Path]]:
+    """The unit files of each year folder, sorted, so builds are stable."""
+    years: dict[int, list[Path]] = {}
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)):
+        years[int(folder.name)] = sorted(
+            p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")
+        )
+    return years
+
+
+def load_data(data_dir: Path) -> dict[int, YearData]:
+    """Every year in ``data_dir``, newest last; raises DataError listing all problems."""
+    if not data_dir.is_dir():
+        raise DataError([Problem(data_dir, None, None, (), "数据文件夹不存在")])
+    files = data_files(data_dir)
+    if not any(files.values()):
+        raise DataError([Problem(data_dir, None, None, (), "没有找到任何年度数据（应为 data/<年度>/<单位编码>.yaml）")])
+    problems: list[Problem] = []
+    years: dict[int, YearData] = {}
+    for year, paths in files.items():
+        units = []
+        for path in paths:
+            unit, found = load_unit(path, year)
+            problems += found
+            if unit is not None:
+                units.append(unit)
+        problems += _unique_codes(units)
+        years[year] = YearData(year, tuple(sorted(units, key=lambda u: u.code)))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    return years
+
+
+def load_unit(path: Path, folder_year: int | None = None) -> tuple[UnitDocument | None, list[Problem]]:
+    """One file: the document if it is usable, and every problem found."""
+    read = read_yaml(path)
+    problems = read.problems + validate_document(read)
+    if problems:
+        return None, problems
+    data = read.data
+    if folder_year is not None and data["year"] != folder_year:
+        line, column = read.position(("year",))
+        problems.append(Problem(path, line, column, ("year",),
+                                f"年度 {data['year']} 与所在文件夹 {folder_year} 不一致"))
+    if path.stem != data["unit"]["code"]:
+        line, column = read.position(("unit", "code"))
+        problems.append(Problem(path, line, column, ("unit", "code"),
+                                f"文件名应为单位编码：{data['unit']['code']}.yaml"))
+    if problems:
+        return None, problems
+    return build_unit(data, path), []
+
+
+def _unique_codes(units: list[UnitDocument]) -> list[Problem]:
+    seen: dict[str, UnitDocument] = {}
+    problems = []
+    for unit in units:
+        if unit.code in seen:
+            problems.append(Problem(unit.source or Path("?"), None, None, ("unit", "code"),
+                                    f"单位编码 {unit.code} 与 {seen[unit.code].source} 重复"))
+        seen[unit.code] = unit
+    return problems
+
+
+def build_unit(data: dict[str, Any], source: Path | None = None) -> UnitDocument:
+    """Schema-valid data -> model."""
+    return UnitDocument(
+        year=data["year"],
+        code=data["unit"]["code"],
+        name=data["unit"]["name"],
+        prepared_by=data["prepared_by"],
+        reviewed_by=data["reviewed_by"],
+        overall_goals=tuple(data["overall_goals"]),
+        itemised_goals=tuple(ItemisedGoal(**g) for g in data["itemised_goals"]),
+        measures=tuple(Measure(**m) for m in data["measures"]),
+        projects=tuple(_project(p) for p in data["projects"]),
+        disclosure=Disclosure(**data.get("disclosure", {})),
+        source=source,
+    )
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _project(data: dict[str, Any]) -> Project:
+    budget = data["budget"]
+    other = budget.get("other")
+    return Project(
+        code=data["code"],
+        name=data["name"],
+        unit_line=data["unit_line"],
+        money_unit=data["money_unit"],
+        budget=Budget(_money(budget["total"]), _money(budget["fiscal"]),
+                      None if other is None else _money(other)),
+        use_of_funds=data["use_of_funds"],
+        spending_plan=tuple(SpendingPeriod(s["period"], Decimal(s["share"])) for s in data["spending_plan"]),
+        target=data["target"],
+        indicators=tuple(Indicator(**i) for i in data["indicators"]),
+    )

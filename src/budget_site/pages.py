@@ -1,0 +1,225 @@
+"""Plan a year's generated pages: paths, titles, navigation and HTML.
+
+Pure functions of the model; the MkDocs hooks only hand the result to MkDocs.
+Page bodies come from the autoescaped Jinja templates in ``templates/``, so
+no text from data is ever pasted into HTML or Markdown unescaped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from html import unescape
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .model import Indicator, Project, UnitDocument, YearData
+
+CHAPTERS = (
+    ("overall-goals", "一、总体绩效目标", "overall_goals.html"),
+    ("itemised-goals", "二、分项绩效目标", "itemised_goals.html"),
+    ("safeguards", "三、工作保障措施", "safeguards.html"),
+)
+PART_ONE = "第一部分 部门整体绩效目标"
+PART_TWO = "第二部分 预算项目绩效目标"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str  # plain text
+    children: list[Heading] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str  # e.g. "230001/index.md"
+    nav_title: str  # plain text
+    title: str  # plain text for <title>
+    html: str
+    headings: tuple[Heading, ...]  # nested, h1 at the top
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A nav entry: a page (``src_uri``) or a section (``children``); titles are plain text."""
+
+    title: str
+    src_uri: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    year: int
+    pages: tuple[GeneratedPage, ...]
+    nav: tuple[NavItem, ...]
+    by_uri: dict[str, GeneratedPage] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_uri", {p.src_uri: p for p in self.pages})
+
+    def page(self, src_uri: str) -> GeneratedPage | None:
+        return self.by_uri.get(src_uri)
+
+
+# ---------------------------------------------------------------- formatting
+
+def money(value: Decimal | None) -> str:
+    """Amounts as the official tables print them: two decimals, blank if absent."""
+    return "" if value is None else f"{value:.2f}"
+
+
+def percent(value: Decimal) -> str:
+    text = format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return f"{text}%"
+
+
+def year_title(year: int) -> str:
+    return f"{year}年部门预算绩效文本"
+
+
+def project_heading(index: int, project: Project) -> str:
+    return f"{index}.{project.name}绩效目标表"
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with the rowspans of its merged level cells (0: merged away)."""
+
+    indicator: Indicator
+    level1_span: int
+    level2_span: int
+
+
+def indicator_rows(indicators: tuple[Indicator, ...]) -> list[IndicatorRow]:
+    """Merge runs of equal level-1 and level-2 cells like the official table."""
+    spans1 = _run_lengths([i.level1 for i in indicators])
+    spans2 = _run_lengths([(i.level1, i.level2) for i in indicators])
+    return [IndicatorRow(i, s1, s2) for i, s1, s2 in zip(indicators, spans1, spans2)]
+
+
+def _run_lengths(keys: list) -> list[int]:
+    spans = [0] * len(keys)
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            spans[start] = i - start
+            start = i
+    return spans
+
+
+# ---------------------------------------------------------------- rendering
+
+@cache
+def template_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("budget_site", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(money=money, percent=percent)
+    env.globals.update(
+        year_title=year_title, project_heading=project_heading,
+        indicator_rows=indicator_rows, chapter_uri=chapter_uri, project_uri=project_uri,
+        unit_dir=unit_dir, chapters=CHAPTERS, part_one=PART_ONE, part_two=PART_TWO,
+    )
+    return env
+
+
+def render(template: str, **context) -> str:
+    return template_env().get_template(template).render(**context)
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def headings_of(html: str) -> tuple[Heading, ...]:
+    """The heading tree of our own rendered HTML, for the page's table of contents."""
+    roots: list[Heading] = []
+    stack: list[Heading] = []
+    for level, anchor, inner in _HEADING.findall(html):
+        heading = Heading(int(level), anchor, unescape(_TAG.sub("", inner)).strip())
+        while stack and stack[-1].level >= heading.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(heading)
+        stack.append(heading)
+    return tuple(roots)
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives ``src_uri``, relative to the site root."""
+    stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_link(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """A link from one page to another that works under any base path and from file://."""
+    here, there = page_url(from_uri, directory_urls), page_url(to_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    rel = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or not there:
+        rel = rel.rstrip("/") + "/"
+    return rel
+
+
+def _page(
+    src_uri: str, nav_title: str, title: str, template: str, directory_urls: bool, **context
+) -> GeneratedPage:
+    def link(to_uri: str) -> str:
+        return relative_link(src_uri, to_uri, directory_urls)
+
+    html = render(template, link=link, **context)
+    return GeneratedPage(src_uri, nav_title, title, html, headings_of(html))
+
+
+# ---------------------------------------------------------------- planning
+
+def unit_dir(unit: UnitDocument) -> str:
+    return unit.code
+
+
+def chapter_uri(unit: UnitDocument, slug: str) -> str:
+    return f"{unit_dir(unit)}/{slug}.md"
+
+
+def project_uri(unit: UnitDocument, project: Project) -> str:
+    return f"{unit_dir(unit)}/{project.code}.md"
+
+
+def plan_year(data: YearData, directory_urls: bool = True) -> YearPlan:
+    """All generated pages and the navigation of one year's site."""
+    pages = [_page("index.md", year_title(data.year), year_title(data.year), "year_home.html",
+                   directory_urls, data=data)]
+    nav = []
+    for unit in data.units:
+        unit_pages = plan_unit(unit, directory_urls)
+        pages += unit_pages
+        nav.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
+    return YearPlan(data.year, tuple(pages), tuple(nav))
+
+
+def plan_unit(unit: UnitDocument, directory_urls: bool = True) -> list[GeneratedPage]:
+    base = unit_dir(unit)
+    suffix = f"{unit.name} · {year_title(unit.year)}"
+    pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit)]
+    for slug, chapter, template in CHAPTERS:
+        pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
+                           directory_urls, unit=unit))
+    for index, project in enumerate(unit.projects, start=1):
+        pages.append(_page(
+            f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
+            "project.html", directory_urls, unit=unit, project=project, index=index,
+        ))
+    return pages

@@ -1,0 +1,187 @@
+"""Read one YAML file into plain data plus the line of every value.
+
+PyYAML alone silently keeps the last of duplicate keys, turns ``2023-01-01``
+into a date and ``no`` into False, and expands alias bombs. Composing the node
+tree ourselves lets us refuse those and keep each value's position for
+error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+
+from .problems import JsonPath, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+
+
+class AmbiguousNumber(str):
+    """A plain scalar YAML would read as a number in a surprising way
+    (``010``, ``1_000``, ``1e3``): text where text is expected, an error
+    where a number is."""
+
+
+@dataclass
+class ReadResult:
+    source: Path
+    data: Any = None
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    numeric_text: dict[JsonPath, str] = field(default_factory=dict)  # unquoted numbers as written
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: JsonPath) -> tuple[int | None, int | None]:
+        """The position of ``path`` or of its nearest ancestor that has one."""
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: data files never need them, and
+    refusing them is the simple cure for alias bombs."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="不允许使用 YAML 别名（*引用），请把内容直接写出来",
+                problem_mark=event.start_mark,
+            )
+        return Composer.compose_node(self, parent, index)
+
+
+def read_yaml(path: Path) -> ReadResult:
+    """Read ``path``; problems are collected in the result, never raised."""
+    result = ReadResult(path)
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> ReadResult:
+        result.problems.append(Problem(path, line, column, (), message))
+        return result
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return fail(f"无法读取文件：{exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return fail(f"文件过大（{len(raw)} 字节），上限为 {MAX_FILE_BYTES} 字节")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("gbk")
+            hint = "；看起来是 GBK 编码，请在编辑器中另存为 UTF-8"
+        except UnicodeDecodeError:
+            pass
+        return fail(f"文件不是 UTF-8 编码{hint}", line)
+    if not text.strip():
+        return fail("文件是空的")
+    tab = re.search(r"^[ ]*\t", text, re.MULTILINE)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        return fail("行首用了制表符（Tab）缩进，YAML 只能用空格缩进", line, 1)
+
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        return fail(f"YAML 格式错误：{_translate(exc.problem or str(exc))}", line, column)
+    except yaml.YAMLError as exc:
+        return fail(f"YAML 格式错误：{exc}")
+    if node is None:
+        return fail("文件是空的")
+    result.data = _convert(node, (), path, result)
+    return result
+
+
+def _translate(problem: str) -> str:
+    known = {
+        "found duplicate anchor": "锚点重复",
+        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请给整个值加引号）",
+        "could not find expected ':'": "缺少冒号“:”",
+        "found character '\\t' that cannot start any token": "出现了制表符（Tab），请改用空格",
+        "expected <block end>, but found": "缩进不一致",
+        "found undefined alias": "未定义的别名",
+        "expected a single document in the stream": "一个文件只能有一个文档（不要用 ---）",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+def _convert(node: yaml.Node, path: JsonPath, file: Path, result: ReadResult) -> Any:
+    result.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def problem(message: str) -> None:
+        line, column = result.positions[path]
+        result.problems.append(Problem(file, line, column, path, message))
+
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problem("键必须是简单的文字")
+                continue
+            key = key_node.value
+            if key in mapping:
+                line = key_node.start_mark.line + 1
+                first = result.positions.get(path + (key,), (None,))[0]
+                result.problems.append(Problem(
+                    file, line, key_node.start_mark.column + 1, path + (key,),
+                    f"键“{key}”重复（第 {first} 行已有），YAML 会悄悄丢掉前一个值",
+                ))
+                continue
+            mapping[key] = _convert(value_node, path + (key,), file, result)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), file, result) for i, item in enumerate(node.value)]
+    if node.tag in (_INT, _FLOAT) and node.style is None:
+        result.numeric_text[path] = node.value
+    return _scalar(node, problem)
+
+
+def _scalar(node: yaml.ScalarNode, problem) -> Any:
+    """Convert a scalar, refusing what YAML would silently reinterpret."""
+    text = node.value
+    if node.style is not None or node.tag == _STR:
+        return text  # quoted or block text is always text
+    if node.tag == _NULL:
+        return None
+    if node.tag == _BOOL:
+        problem(f"“{text}”会被 YAML 读成是/否（布尔值）；如果是文字，请加引号：\"{text}\"")
+        return text
+    if node.tag == _TIMESTAMP:
+        problem(f"“{text}”会被 YAML 读成日期；请加引号：\"{text}\"")
+        return text
+    if node.tag in (_INT, _FLOAT):
+        if not _PLAIN_DECIMAL.match(text):
+            return AmbiguousNumber(text)
+        return int(text) if node.tag == _INT else Decimal(text)
+    return text
