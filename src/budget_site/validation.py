@@ -34,7 +34,7 @@ def _validator() -> Draft202012Validator:
 
 def validate_document(read: ReadResult) -> list[Problem]:
     """Schema problems of one file's data, most specific first per field."""
-    if read.problems or read.data is None:
+    if read.data is None:
         return []
     validator = _validator()
     _restore_numbers_written_as_text(validator, read)
