@@ -107,6 +107,12 @@ def test_year_must_match_folder_and_file_name_the_code(tmp_path):
     assert unit is None and "与所在文件夹 2024 不一致" in text and "230001.yaml" in text
 
 
+def test_project_codes_are_unique_within_a_unit(tmp_path):
+    path = write(tmp_path, reference_with("  - code: 13063722P00435110016M", "  - code: 13063722P004351100152"))
+    [message] = messages(path)
+    assert "projects[2].code" in message and "与第 1 个项目重复" in message
+
+
 def test_load_data_raises_with_every_error(tmp_path):
     write(tmp_path, reference_with("reviewed_by: 博野县财政局", "reviewed_by: yes"))
     write(tmp_path, "year: 2023\n", "230002.yaml")

@@ -78,6 +78,13 @@ def load_unit(path: Path, folder_year: int | None = None) -> tuple[UnitDocument 
         line, column = read.position(("unit", "code"))
         problems.append(Problem(path, line, column, ("unit", "code"),
                                 f"文件名应为单位编码：{data['unit']['code']}.yaml"))
+    seen: dict[str, int] = {}
+    for i, project in enumerate(data["projects"]):
+        if project["code"] in seen:
+            line, column = read.position(("projects", i, "code"))
+            problems.append(Problem(path, line, column, ("projects", i, "code"),
+                                    f"项目编码 {project['code']} 与第 {seen[project['code']] + 1} 个项目重复"))
+        seen.setdefault(project["code"], i)
     if problems:
         return None, problems
     return build_unit(data, path), []

@@ -1,0 +1,61 @@
+"""The ``budget-site`` console script as a user runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+CLI = Path(sys.executable).with_name("budget-site")
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_reference_data():
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert "2023 年：1 个单位，2 个项目" in result.stdout
+
+
+def test_check_reports_in_chinese_with_location_and_exit_1(tmp_path):
+    (tmp_path / "2023").mkdir()
+    text = (ROOT / "data/2023/230001.yaml").read_text("utf-8").replace("      total: 45.00", "      total: \"45万\"")
+    (tmp_path / "2023" / "230001.yaml").write_text(text, encoding="utf-8")
+    result = run("check", "--data", str(tmp_path))
+    assert result.returncode == 1
+    assert "230001.yaml:" in result.stderr and "projects[1].budget.total" in result.stderr
+    assert "应为数字" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2():
+    assert run("frobnicate").returncode == 2
+    assert run("build", "--bogus").returncode == 2
+
+
+def test_build_writes_one_site_per_year_and_keeps_it_on_failure(tmp_path):
+    site = tmp_path / "site"
+    result = run("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (site / "2023" / "230001" / "index.html").is_file() and (site / "index.html").is_file()
+    before = tree_digest(site)
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    unit = data / "2023" / "230001.yaml"
+    unit.write_text(unit.read_text("utf-8").replace('code: "230001"', "code: ../x"), encoding="utf-8")
+    result = run("build", "--data", str(data), "--site", str(site))
+    assert result.returncode == 1
+    assert "编码只能由字母" in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
