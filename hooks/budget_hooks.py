@@ -15,6 +15,7 @@ from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -25,6 +26,7 @@ from budget_site.problems import DataError
 log = logging.getLogger("mkdocs.hooks.budget")
 
 _plan: YearPlan | None = None
+_unit_sections: set[int] = set()
 
 
 def data_dir(config: MkDocsConfig) -> Path:
@@ -35,10 +37,13 @@ def data_dir(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _plan
-    try:
-        years = load_data(data_dir(config))
-    except DataError as error:
-        raise Abort("数据有误，未生成网站：\n" + str(error)) from None
+    # `budget-site build` has loaded and validated every year already.
+    years = config.extra.pop("budget_preloaded", None)
+    if years is None:
+        try:
+            years = load_data(data_dir(config))
+        except DataError as error:
+            raise Abort("数据有误，未生成网站：\n" + str(error)) from None
     wanted = config.extra.get("budget_year") or os.environ.get("BUDGET_YEAR")
     year = int(wanted) if wanted else max(years)
     if year not in years:
@@ -53,8 +58,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def _load_search_terms() -> None:
     """Budget vocabulary for jieba, which Material's search plugin uses to segment Chinese."""
-    import jieba
     from importlib import resources
+
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.load_userdict(str(resources.files("budget_site").joinpath("search_terms.txt")))
@@ -78,6 +84,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise Abort(f"docs/{page.src_uri} 与生成的页面重名，请删除或改名")
         files.append(File.generated(config, page.src_uri, content=""))
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Remember which top-level sections are units, for the per-page navigation."""
+    _unit_sections.clear()
+    for item in nav.items:
+        if isinstance(item, Section) and any(
+            isinstance(child, Page) and _plan and _plan.page(child.file.src_uri) for child in item.children
+        ):
+            _unit_sections.add(id(item))
+    return nav
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    """Each page's navigation holds the year home, its own unit and the hand-written
+    pages, not every unit of the year: the page size and build time stay flat as a
+    county grows to a province. The year home's table lists all units."""
+    items = [item for item in nav.items if id(item) not in _unit_sections or item in page.ancestors]
+    context["nav"] = Navigation(items, nav.pages)
+    return context
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

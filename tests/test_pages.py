@@ -17,6 +17,7 @@ from budget_site.pages import (
     plan_year,
     relative_link,
 )
+
 from conftest import ROOT
 
 HOSTILE = '<script>alert(1)</script>{{ 7*7 }} # | *x* <img src=x onerror=alert(2)> ≥98% <5%'

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from budget_site.site_build import build_site
+
 from conftest import ROOT, serve_directory
 from synthetic import write_units
 

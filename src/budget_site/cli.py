@@ -47,7 +47,8 @@ def _check(data_dir: Path) -> int:
 
 def _build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
     if not config_file.is_file():
-        print(f"{config_file}: 错误: 找不到 MkDocs 配置文件（请在项目文件夹中运行，或用 --config 指定）", file=sys.stderr)
+        print(f"{config_file}: 错误: 找不到 MkDocs 配置文件（请在项目文件夹中运行，或用 --config 指定）",
+              file=sys.stderr)
         return 1
     from mkdocs.exceptions import Abort, ConfigurationError
 

@@ -100,7 +100,7 @@ def indicator_rows(indicators: tuple[Indicator, ...]) -> list[IndicatorRow]:
     """Merge runs of equal level-1 and level-2 cells like the official table."""
     spans1 = _run_lengths([i.level1 for i in indicators])
     spans2 = _run_lengths([(i.level1, i.level2) for i in indicators])
-    return [IndicatorRow(i, s1, s2) for i, s1, s2 in zip(indicators, spans1, spans2)]
+    return [IndicatorRow(i, s1, s2) for i, s1, s2 in zip(indicators, spans1, spans2, strict=True)]
 
 
 def _run_lengths(keys: list) -> list[int]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .loading import load_data
+from .model import YearData
 from .pages import render, year_title
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
@@ -38,7 +39,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltY
     try:
         built = []
         for year, data in sorted(years.items()):
-            _build_year(config_file, data_dir, staging / str(year), year)
+            _build_year(config_file, data_dir, staging / str(year), year, years)
             built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units)))
         newest = max(years)
         (staging / "index.html").write_text(
@@ -52,10 +53,11 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltY
     return built
 
 
-def _build_year(config_file: Path, data_dir: Path, target: Path, year: int) -> None:
+def _build_year(config_file: Path, data_dir: Path, target: Path, year: int, years: dict[int, YearData]) -> None:
     config = load_config(str(config_file), site_dir=str(target), strict=True)
     config.extra["budget_year"] = year
     config.extra["budget_data"] = str(data_dir.resolve())
+    config.extra["budget_preloaded"] = years  # the hooks take it instead of loading again
     mkdocs_build(config)
 
 

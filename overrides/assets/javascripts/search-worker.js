@@ -18,7 +18,10 @@
  *   put into the index (U+200B) weighs a little more than one inside a word;
  * - only when no section holds a term is that term cut into the longest
  *   pieces that occur in the site, and sections are ranked by how many of
- *   the pieces they hold; missing terms are reported as Material does.
+ *   the pieces they hold; missing terms are reported as Material does;
+ * - a one-term query is often the leading part of several words ("安保" of
+ *   安保服务 and 安保费): the first results show the best page for each of
+ *   those words before the rest, so a reader typing sees every sense.
  */
 "use strict"
 
@@ -28,6 +31,7 @@ const TITLE_BOOST = 4
 const ALIGNED_BONUS = 0.25
 const K1 = 1.2, B = 0.75
 const SNIPPET = 90
+const DIVERSE = 5      /* Leading results that show distinct completions */
 
 let sections = []      /* Indexed sections */
 let pages = new Map()  /* Page location → article section */
@@ -215,16 +219,19 @@ function search(query) {
     /* Partial matches: the more of the pieces a section holds, the better. */
     const coverage = held / needles.length
     score *= coverage * coverage * section.boost
-    scored.push({ section, score, found })
+    const completion = needles.length === 1 ? completionOf(section, found[0], needles[0]) : ""
+    scored.push({ section, score, found, completion })
   })
   scored.sort((a, b) => b.score - a.score || a.section.location.localeCompare(b.section.location))
 
   /* Group by page, best page first, as Material's result list expects. */
   const groups = new Map()
+  const completions = new Map()
   for (const hit of scored) {
     const group = groups.get(hit.section.page) || []
     group.push(render(hit.section, hit.score, hit.found, needles, termState))
     groups.set(hit.section.page, group)
+    if (!completions.has(hit.section.page)) completions.set(hit.section.page, hit.completion)
   }
   for (const [page, group] of groups) {
     if (!group.some(item => item.location === page)) {
@@ -232,7 +239,39 @@ function search(query) {
       if (article) group.push(render(article, 0, null, needles, termState))
     }
   }
-  return { items: [...groups.values()] }
+  return { items: diversify([...groups.keys()], completions).map(page => groups.get(page)) }
+}
+
+/*
+ * The word a match is the leading part of: from the match to the next word
+ * boundary jieba put into the index ("" when the match starts inside a word).
+ */
+function completionOf(section, found, needle) {
+  for (const field of ["title", "text"]) {
+    for (const at of found[field]) {
+      const words = section[field]
+      if (words.bounds[at] !== 1) continue
+      let end = at + needle.length
+      while (end < words.norm.length && words.bounds[end] !== 1) end++
+      return words.norm.slice(at, end)
+    }
+  }
+  return ""
+}
+
+/* Best page of each distinct completion first (up to DIVERSE), then the rest in order. */
+function diversify(pageOrder, completions) {
+  const seen = new Set()
+  const lead = []
+  for (const page of pageOrder) {
+    const word = completions.get(page)
+    if (lead.length < DIVERSE && word && !seen.has(word)) {
+      seen.add(word)
+      lead.push(page)
+    }
+  }
+  if (lead.length < 2) return pageOrder
+  return [...lead, ...pageOrder.filter(page => !lead.includes(page))]
 }
 
 /* ------------------------------------------------------------------------
