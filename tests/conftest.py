@@ -15,7 +15,9 @@ import pytest
 from budget_site.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_TEXT = ROOT.parent / "shared" / "documents" / "2023-boye-xinfangju.txt"
+# The reference document as converted from its PDF; a copy of ../shared/documents/ so a clone is self-contained.
+REFERENCE_TEXT = ROOT / "tests" / "fixtures" / "2023-boye-xinfangju.txt"
+SHARED_REFERENCE_TEXT = ROOT.parent / "shared" / "documents" / "2023-boye-xinfangju.txt"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
