@@ -80,3 +80,14 @@ def test_text_from_data_is_escaped_everywhere_in_the_pages():
         assert soup.find("script") is None and soup.find("img") is None, page.src_uri
         assert HOSTILE in soup.get_text(), page.src_uri
     assert plan.nav[0].title == HOSTILE  # plain text; the hooks escape it for the theme
+
+
+def test_unplaced_lines_of_an_import_are_listed_for_the_reviewer():
+    from budget_site.model import UnplacedLine
+
+    year = reference_year()
+    unit = replace(year.units[0], unplaced=(UnplacedLine(12, "<b>无法归类</b>"),))
+    cover = plan_year(replace(year, units=(unit,))).page("230001/index.md")
+    soup = BeautifulSoup(cover.html, "html.parser")
+    assert soup.select_one("#unplaced") is not None
+    assert soup.select_one(".budget-unplaced li").get_text() == "第 12 行：<b>无法归类</b>"

@@ -20,6 +20,7 @@ from .model import (
     Project,
     SpendingPeriod,
     UnitDocument,
+    UnplacedLine,
     YearData,
 )
 from .problems import DataError, Problem
@@ -114,6 +115,7 @@ def build_unit(data: dict[str, Any], source: Path | None = None) -> UnitDocument
         measures=tuple(Measure(**m) for m in data["measures"]),
         projects=tuple(_project(p) for p in data["projects"]),
         disclosure=Disclosure(**data.get("disclosure", {})),
+        unplaced=tuple(UnplacedLine(**u) for u in data.get("unplaced", [])),
         source=source,
     )
 

@@ -100,6 +100,15 @@ class Project:
 
 
 @dataclass(frozen=True)
+class UnplacedLine:
+    """A line of an imported document the importer could not place: kept, and
+    shown to the reviewer, rather than dropped."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class UnitDocument:
     """One unit's 部门预算绩效文本 for one year."""
 
@@ -113,6 +122,7 @@ class UnitDocument:
     measures: tuple[Measure, ...]
     projects: tuple[Project, ...]
     disclosure: Disclosure = field(default_factory=Disclosure)
+    unplaced: tuple[UnplacedLine, ...] = ()
     source: Path | None = None
 
     @property
