@@ -15,7 +15,7 @@ from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -98,12 +98,21 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    """Each page's navigation holds the year home, its own unit and the hand-written
-    pages, not every unit of the year: the page size and build time stay flat as a
-    county grows to a province. The year home's table lists all units."""
-    items = [item for item in nav.items if id(item) not in _unit_sections or item in page.ancestors]
+    """Each page's navigation holds the year home, its own unit with its chapters and
+    projects, and the hand-written pages, not every unit of the year: page size and
+    build time stay flat as a county grows to a province. Only the year home lists
+    every unit, as one link each."""
+    if page.is_homepage:
+        items = [_unit_link(item) if id(item) in _unit_sections else item for item in nav.items]
+    else:
+        items = [item for item in nav.items if id(item) not in _unit_sections or item in page.ancestors]
     context["nav"] = Navigation(items, nav.pages)
     return context
+
+
+def _unit_link(section: Section) -> Link:
+    cover = section.children[0]
+    return Link(section.title, cover.url)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
