@@ -7,6 +7,7 @@ reports every problem in every file.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,10 @@ def load_unit(path: Path, folder_year: int | None = None) -> tuple[UnitDocument 
     """One file: the document if it is usable, and every problem found."""
     read = read_yaml(path)
     problems = read.problems + validate_document(read)
+    warnings = [p for p in problems if p.severity == "warning"]
+    problems = [p for p in problems if p.severity == "error"]
     if problems:
-        return None, problems
+        return None, problems + warnings
     data = read.data
     if folder_year is not None and data["year"] != folder_year:
         line, column = read.position(("year",))
@@ -88,7 +91,7 @@ def load_unit(path: Path, folder_year: int | None = None) -> tuple[UnitDocument 
         seen.setdefault(project["code"], i)
     if problems:
         return None, problems
-    return build_unit(data, path), []
+    return replace(build_unit(data, path, read.positions), notes=tuple(warnings)), []
 
 
 def _unique_codes(units: list[UnitDocument]) -> list[Problem]:
@@ -102,7 +105,9 @@ def _unique_codes(units: list[UnitDocument]) -> list[Problem]:
     return problems
 
 
-def build_unit(data: dict[str, Any], source: Path | None = None) -> UnitDocument:
+def build_unit(
+    data: dict[str, Any], source: Path | None = None, positions: dict | None = None
+) -> UnitDocument:
     """Schema-valid data -> model."""
     return UnitDocument(
         year=data["year"],
@@ -117,6 +122,7 @@ def build_unit(data: dict[str, Any], source: Path | None = None) -> UnitDocument
         disclosure=Disclosure(**data.get("disclosure", {})),
         unplaced=tuple(UnplacedLine(**u) for u in data.get("unplaced", [])),
         source=source,
+        positions=positions or {},
     )
 
 

@@ -6,9 +6,12 @@ the YAML, so the shape of the data is decided in exactly one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,10 @@ class UnitDocument:
     disclosure: Disclosure = field(default_factory=Disclosure)
     unplaced: tuple[UnplacedLine, ...] = ()
     source: Path | None = None
+    # Line and column of each field path in ``source``, for review messages.
+    positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    # Warnings found while reading the file (e.g. a value cut short by a YAML comment).
+    notes: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def budget_total(self) -> Decimal:

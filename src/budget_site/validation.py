@@ -8,6 +8,7 @@ act on, each with file, line, column and field.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -40,6 +41,7 @@ def validate_document(read: ReadResult) -> list[Problem]:
     _restore_numbers_written_as_text(validator, read)
     problems = [_to_problem(error, read) for error in _leaf_errors(validator, read.data)]
     problems += _money_precision(read)
+    problems += _bidi_controls(read)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -74,6 +76,36 @@ _TYPE_NAMES = {
     "string": "文本", "integer": "整数", "number": "数字", "object": "键值对（映射）",
     "array": "列表（每项以“- ”开头）", "null": "空值",
 }
+
+
+_PATTERN_MESSAGES = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写成“2023-01-31”这样的格式（加引号），实际是{value}",
+    "^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$": "编码只能由字母、数字、“-”和“_”组成（最长 64 位），实际是{value}",
+    "\\S": "不能只有空格",
+}
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _bidi_controls(read: ReadResult) -> list[Problem]:
+    """Invisible direction overrides make a page show text in another order than
+    it is stored (a known spoofing trick); data never needs them."""
+    problems = []
+
+    def walk(value: Any, path: JsonPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+        elif isinstance(value, str) and (match := BIDI_CONTROLS.search(value)):
+            line, column = read.position(path)
+            problems.append(Problem(read.source, line, column, path,
+                                    f"含有不可见的文字方向控制字符 U+{ord(match.group()):04X}，"
+                                    "会使网页上的文字显示顺序错乱，请删除"))
+
+    walk(read.data, ())
+    return problems
 
 
 def _describe(value: Any) -> str:
@@ -121,10 +153,7 @@ def _to_problem(error: ValidationError, read: ReadResult) -> Problem:
     elif kind == "minItems":
         message = f"至少需要 {error.validator_value} 项"
     elif kind == "pattern":
-        if error.schema.get("pattern", "").startswith("^[0-9]{4}"):
-            message = f"日期应写成“2023-01-31”这样的格式（加引号），实际是{_describe(value)}"
-        else:
-            message = f"编码只能由字母、数字、“-”和“_”组成（最长 64 位），实际是{_describe(value)}"
+        message = _PATTERN_MESSAGES.get(error.validator_value, "格式不对：{value}").format(value=_describe(value))
     elif kind in ("minimum", "maximum"):
         bound = "不能小于" if kind == "minimum" else "不能大于"
         message = f"{bound} {error.validator_value}，实际是 {value}"

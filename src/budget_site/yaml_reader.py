@@ -42,6 +42,7 @@ class ReadResult:
     data: Any = None
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     numeric_text: dict[JsonPath, str] = field(default_factory=dict)  # unquoted numbers as written
+    lines: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def position(self, path: JsonPath) -> tuple[int | None, int | None]:
@@ -101,6 +102,7 @@ def read_yaml(path: Path) -> ReadResult:
         return fail(f"YAML 格式错误：{exc}")
     if node is None:
         return fail("文件是空的")
+    result.lines = text.splitlines()
     result.data = _convert(node, (), path, result, set())
     return result
 
@@ -160,7 +162,20 @@ def _convert(node: yaml.Node, path: JsonPath, file: Path, result: ReadResult, se
         return [_convert(item, path + (i,), file, result, seen) for i, item in enumerate(node.value)]
     if node.tag in (_INT, _FLOAT) and not node.style:
         result.numeric_text[path] = node.value
+    if not node.style and _comment_follows(node, result.lines):
+        line, column = result.positions[path]
+        result.problems.append(Problem(
+            file, line, column, path,
+            "这个值后面的“ #”及其后的文字是 YAML 注释，不会发布；如果它是内容的一部分，请给整个值加引号",
+            "warning",
+        ))
     return _scalar(node, problem)
+
+
+def _comment_follows(node: yaml.ScalarNode, lines: list[str]) -> bool:
+    """``text: 第1项 #2`` publishes only "第1项": YAML drops " #2" as a comment."""
+    end = node.end_mark
+    return end.line < len(lines) and re.match(r"\s+#", lines[end.line][end.column:]) is not None
 
 
 def _scalar(node: yaml.ScalarNode, problem) -> Any:
