@@ -59,3 +59,31 @@ def test_build_writes_one_site_per_year_and_keeps_it_on_failure(tmp_path):
     assert "编码只能由字母" in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
+
+
+def test_an_interrupted_build_leaves_the_previous_site_as_it_was(tmp_path):
+    """Kill the build (SIGKILL, then Ctrl-C) while MkDocs is writing pages."""
+    import signal
+    import time
+
+    from synthetic import write_units
+
+    site = tmp_path / "site"
+    assert run("build", "--site", str(site)).returncode == 0
+    before = tree_digest(site)
+    data = tmp_path / "big"
+    write_units(data, years=[2023], units=60, seed=3)
+    for sig in (signal.SIGKILL, signal.SIGINT):
+        build = subprocess.Popen([str(CLI), "build", "--data", str(data), "--site", str(site)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".site.building-*/2023/*/index.html")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert build.poll() is None, "the build ended before it could be interrupted"
+        build.send_signal(sig)
+        build.wait(timeout=60)
+        assert build.returncode != 0
+        assert tree_digest(site) == before
+    # The next build cleans up what the killed one left and succeeds.
+    assert run("build", "--site", str(site)).returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

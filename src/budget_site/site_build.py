@@ -35,6 +35,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltY
     years = load_data(data_dir)  # raises DataError before anything is written
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(site_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
         built = []
@@ -59,6 +60,18 @@ def _build_year(config_file: Path, data_dir: Path, target: Path, year: int, year
     config.extra["budget_data"] = str(data_dir.resolve())
     config.extra["budget_preloaded"] = years  # the hooks take it instead of loading again
     mkdocs_build(config)
+
+
+def _recover(site_dir: Path) -> None:
+    """Clean up after a build that was killed: drop its staging folder, and put the
+    previous site back if the kill came between the two renames of the swap."""
+    for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for old in sorted(site_dir.parent.glob(f".{site_dir.name}.old-*")):
+        if site_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(site_dir)
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:
