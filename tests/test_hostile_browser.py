@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from budget_site.site_build import build_site
+
 from conftest import ROOT, serve_directory
 
 pytestmark = pytest.mark.browser
