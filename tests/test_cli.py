@@ -25,7 +25,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_check_reference_data():
     result = run("check")
     assert result.returncode == 0, result.stderr
-    assert "2023 年：1 个单位，2 个项目" in result.stdout
+    assert "2023 年：1 个单位，2 个项目，数据无误" in result.stdout
 
 
 def test_check_reports_in_chinese_with_location_and_exit_1(tmp_path):
@@ -87,3 +87,16 @@ def test_an_interrupted_build_leaves_the_previous_site_as_it_was(tmp_path):
     # The next build cleans up what the killed one left and succeeds.
     assert run("build", "--site", str(site)).returncode == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_check_strict_and_report(tmp_path):
+    result = run("check")
+    assert result.returncode == 0 and result.stdout.count("警告") == 4  # three warnings and the summary
+    strict = run("check", "--strict")
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+    report = tmp_path / "审核报告.html"
+    result = run("check", "--report", str(report), "--site-url", "https://example.gov.cn/ysjx/")
+    assert result.returncode == 0 and report.is_file()
+    html = report.read_text("utf-8")
+    assert 'href="https://example.gov.cn/ysjx/2023/230001/13063722P004351100152/"' in html
+    assert "像是未填写的占位文字" in html

@@ -10,16 +10,22 @@ import logging
 import sys
 from pathlib import Path
 
+from .lint import lint_year
 from .loading import load_data
 from .problems import DataError
+from .report import site_base_for, write_report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="budget-site", description="部门预算绩效文本网站工具")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
-    check = commands.add_parser("check", help="检查数据")
+    check = commands.add_parser("check", help="检查数据并给出审核意见")
     check.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
+    check.add_argument("--strict", action="store_true", help="有审核警告也视为不通过（退出码 1）")
+    check.add_argument("--report", type=Path, metavar="FILE.html", help="把审核警告写成一个可直接打开的网页")
+    check.add_argument("--site", type=Path, default=Path("site"), help="报告链接到的网站文件夹（默认 site）")
+    check.add_argument("--site-url", help="报告改为链接到已发布的网站，如 https://example.gov.cn/ysjx/")
 
     build = commands.add_parser("build", help="检查数据并生成网站")
     build.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
@@ -29,19 +35,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args.data)
+            return _check(args.data, args.strict, args.report, args.site_url or args.site)
         return _build(args.data, args.site, args.config)
     except DataError as error:
         print(error, file=sys.stderr)
         print(f"共 {len(error.problems)} 个错误。", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("已中断，原有网站和数据保持不变。", file=sys.stderr)
+        return 130
 
 
-def _check(data_dir: Path) -> int:
+def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str) -> int:
     years = load_data(data_dir)
+    by_year = {year: lint_year(data) for year, data in sorted(years.items())}
+    warnings = [warning for found in by_year.values() for warning in found]
+    for warning in warnings:
+        print(warning)
     for year, data in sorted(years.items()):
         projects = sum(len(u.projects) for u in data.units)
-        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误。")
+        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误，{len(by_year[year])} 条审核警告。")
+    if report is not None:
+        base = site if isinstance(site, str) else site_base_for(report, site)
+        write_report(report, years, warnings, base)
+        print(f"审核报告：{report}")
+    if strict and warnings:
+        print(f"--strict：有 {len(warnings)} 条审核警告，不通过。", file=sys.stderr)
+        return 1
     return 0
 
 
