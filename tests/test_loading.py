@@ -127,3 +127,33 @@ def test_load_data_raises_with_every_error(tmp_path):
 def test_missing_data_folder(tmp_path):
     with pytest.raises(DataError, match="不存在"):
         load_data(tmp_path / "nope")
+
+
+def test_size_limit_list_for_mapping_and_bidi_overrides(tmp_path):
+    big = write(tmp_path, "year: 2023\n" + "# " + "x" * (3 * 1024 * 1024) + "\n")
+    assert "文件过大" in messages(big)[0]
+    listed = write(tmp_path, reference_with("unit:\n  code: \"230001\"\n  name: 博野县信访局\n",
+                                            "unit:\n  - 230001\n  - 博野县信访局\n"), "230002.yaml")
+    assert any("字段 unit: 应为键值对（映射），实际是列表" in m for m in messages(listed))
+    spoof = write(tmp_path, reference_with("name: 常年驻京值班工作队值班费", "name: 常年驻京\u202e值班费"), "230003.yaml")
+    [message] = messages(spoof)
+    assert "projects[1].name" in message and "U+202E" in message
+    blank = write(tmp_path, reference_with("use_of_funds: 常年驻京值班经费", "use_of_funds: \"   \""), "230004.yaml")
+    assert any("不能只有空格" in m for m in messages(blank))
+
+
+def test_mkdocs_itself_stops_with_the_same_messages(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    write(tmp_path, reference_with("      total: 45.00", "      total: 四十五"))
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "-d", str(tmp_path / "out")], cwd=ROOT,
+        env={**os.environ, "BUDGET_DATA": str(tmp_path), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "projects[1].budget.total: 应为数字" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
