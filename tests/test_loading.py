@@ -135,7 +135,8 @@ def test_size_limit_list_for_mapping_and_bidi_overrides(tmp_path):
     listed = write(tmp_path, reference_with("unit:\n  code: \"230001\"\n  name: 博野县信访局\n",
                                             "unit:\n  - 230001\n  - 博野县信访局\n"), "230002.yaml")
     assert any("字段 unit: 应为键值对（映射），实际是列表" in m for m in messages(listed))
-    spoof = write(tmp_path, reference_with("name: 常年驻京值班工作队值班费", "name: 常年驻京\u202e值班费"), "230003.yaml")
+    spoofed = reference_with("name: 常年驻京值班工作队值班费", "name: 常年驻京\u202e值班费")
+    spoof = write(tmp_path, spoofed, "230003.yaml")
     [message] = messages(spoof)
     assert "projects[1].name" in message and "U+202E" in message
     blank = write(tmp_path, reference_with("use_of_funds: 常年驻京值班经费", "use_of_funds: \"   \""), "230004.yaml")
