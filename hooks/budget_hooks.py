@@ -14,6 +14,7 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -22,6 +23,7 @@ from mkdocs.structure.toc import get_toc
 from budget_site.loading import load_data
 from budget_site.pages import Heading, NavItem, YearPlan, plan_year
 from budget_site.problems import DataError
+from budget_site.search_index import compact_search_index
 
 log = logging.getLogger("mkdocs.hooks.budget")
 
@@ -137,6 +139,13 @@ def _toc_token(heading: Heading) -> dict:
         "name": _html(heading.text),
         "children": [_toc_token(child) for child in heading.children],
     }
+
+
+@event_priority(-100)  # after Material's search plugin has written the index
+def on_post_build(config: MkDocsConfig) -> None:
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.is_file():
+        index.write_text(compact_search_index(index.read_text("utf-8")), encoding="utf-8")
 
 
 def on_serve(server, config: MkDocsConfig, builder):

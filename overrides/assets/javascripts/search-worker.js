@@ -127,7 +127,7 @@ function setup(docs) {
       boost: typeof doc.boost === "number" ? doc.boost : 1
     }
     sections.push(section)
-    if (!pages.has(section.page)) pages.set(section.page, section)
+    if (!doc.location.includes("#")) pages.set(section.page, section)
   }
   corpus = sections.map(s => s.title.norm + "\u0001" + s.text.norm).join("\u0001")
   averageLength = sections.reduce((sum, s) => sum + s.text.norm.length, 0) /
