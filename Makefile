@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve chromium clean
+.PHONY: site test lint serve bench chromium clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -34,6 +34,10 @@ lint: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test chromium lint
 	$(BIN)/python -m pytest -q
+
+# Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
+bench: $(VENV)/.installed-test chromium
+	$(BIN)/python tests/bench.py
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve

@@ -32,10 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site", type=Path, default=Path("site"), help="网站输出文件夹（默认 site）")
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
 
+    import_ = commands.add_parser("import", help="从原文（PDF 转换成的文字）导入一个单位的数据文件")
+    import_.add_argument("file", type=Path, help="原文文字文件，表格每行写成“| 单元格 | 单元格 |”")
+    import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
+    import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check(args.data, args.strict, args.report, args.site_url or args.site)
+        if args.command == "import":
+            return _import(args.file, args.data, args.force)
         return _build(args.data, args.site, args.config)
     except DataError as error:
         print(error, file=sys.stderr)
@@ -44,6 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断，原有网站和数据保持不变。", file=sys.stderr)
         return 130
+
+
+def _import(source: Path, data_dir: Path, force: bool) -> int:
+    """Write ``data_dir/<year>/<code>.yaml`` from a document text; its path on
+    stdout (for scripts), the reviewer's warnings on stderr."""
+    from .importer import import_document, write_unit
+
+    imported = import_document(source)
+    path = write_unit(imported, data_dir, force=force)
+    for warning in imported.warnings:
+        print(warning, file=sys.stderr)
+    if imported.warnings:
+        print(f"共 {len(imported.warnings)} 个警告，请对照原文核对 {path}。", file=sys.stderr)
+    print(path)
+    return 0
 
 
 def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str) -> int:

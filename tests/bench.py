@@ -1,0 +1,294 @@
+"""``make bench``: build one year of N synthetic units and measure it.
+
+For each N it prints (and writes into README.md between the bench markers):
+wall time and peak memory of ``budget-site build``, pages, total and median
+HTML size, the search index raw and gzip, what Chromium downloads for its
+first search and how long it takes from opening a page to the first result,
+and the ratio of our build time to the engine's floor: plain MkDocs with the
+same Material theme, search plugin and overrides building the very same pages
+from pre-rendered Markdown (our HTML in .md files, no hooks) in the same run.
+Builds alternate ours/floor and the medians are reported, since the machine
+is shared and noisy. At one N (300 by default) it also times a ``mkdocs
+serve`` rebuild after editing one unit, against the floor's rebuild after
+editing one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import io
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from budget_site.loading import load_data  # noqa: E402
+from budget_site.pages import plan_year  # noqa: E402
+
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from synthetic import write_units  # noqa: E402
+
+BIN = Path(sys.executable).parent
+YEAR = 2023
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+QUERY = "满意度"
+
+
+@dataclass
+class Row:
+    units: int
+    build_s: float
+    floor_s: float
+    peak_mb: float
+    pages: int
+    html_total_mb: float
+    html_median_kb: float
+    index_raw_kb: float
+    index_gzip_kb: float
+    first_search_kb: float
+    first_search_ms: float
+    serve_ratio: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.build_s / self.floor_s
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def floor_config(data: Path, work: Path) -> Path:
+    """The same pages as pre-rendered Markdown, built by plain MkDocs + Material."""
+    docs = work / "floor-docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(ROOT / "docs", docs)
+    plan = plan_year(load_data(data)[YEAR])
+    for page in plan.pages:
+        target = docs / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.html, encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    config.pop("hooks", None)
+    config.pop("validation", None)
+    config.update(docs_dir=str(docs), site_dir=str(work / "floor-site"), strict=False)
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    # Like our per-page navigation, each page carries a small nav, not every unit.
+    config["nav"] = [{"首页": "index.md"}, *config.get("nav", [])]
+    path = work / "floor-mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def page_sizes(site: Path) -> list[int]:
+    return sorted(p.stat().st_size for p in site.rglob("index.html"))
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves text files gzip-compressed, as any real static host does."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the base class redirects /dir to /dir/
+            path = path / "index.html"
+        compressible = path.suffix in (".html", ".js", ".css", ".json", ".svg", ".xml")
+        if not compressible or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def first_search(site: Path) -> tuple[float, float]:
+    """KB transferred for the first search and ms from navigation to the first result."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/{YEAR}/?q={QUERY}")
+            page.wait_for_selector(".md-search-result__item", timeout=120000)
+            elapsed = page.evaluate("performance.now()")
+            transferred = page.evaluate(
+                "performance.getEntriesByType('resource')"
+                ".filter(e => /search/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)"
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return transferred / 1024, elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rebuild_seconds(config: Path, env: dict, edit, url_path: str, marker: str) -> float:
+    """Seconds from editing a file to ``mkdocs serve`` serving the changed page."""
+    port = free_port()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-livereload", "-f", str(config), "-a",
+                               f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/{url_path}"
+
+    def wait_for(text: str, limit: float) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < limit:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"mkdocs serve did not show {text!r} at {url}")
+
+    try:
+        wait_for("</html>", 1800)
+        edit()
+        return wait_for(marker, 1800)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
+
+
+def serve_ratio(data: Path, floor: Path, work: Path) -> float:
+    unit = sorted((data / str(YEAR)).glob("3*.yaml"))[0]
+    marker = "服务基准测试修改"
+
+    def edit_ours():
+        text = unit.read_text("utf-8")
+        unit.write_text(re.sub(r"(prepared_by: )(.*)", rf"\g<1>\g<2>{marker}", text, count=1), encoding="utf-8")
+
+    ours = rebuild_seconds(ROOT / "mkdocs.yml", {**ENV, "BUDGET_DATA": str(data)}, edit_ours, f"{unit.stem}/",
+                           marker)
+    page = work / "floor-docs" / unit.stem / "index.md"
+
+    def edit_floor():
+        page.write_text(page.read_text("utf-8").replace("编制</p>", f"{marker}编制</p>", 1), encoding="utf-8")
+
+    plain = rebuild_seconds(floor, ENV, edit_floor, f"{unit.stem}/", marker)
+    return ours / plain
+
+
+def measure(units: int, repeats: int, work: Path, with_serve: bool) -> Row:
+    data = work / f"data-{units}"
+    shutil.rmtree(data, ignore_errors=True)
+    write_units(data, years=[YEAR], units=units, seed=1, reference=ROOT / "data" / str(YEAR) / "230001.yaml")
+    floor = floor_config(data, work)
+    site = work / f"site-{units}"
+    ours, plain, peaks = [], [], []
+    for _ in range(repeats):
+        seconds, peak = timed([str(BIN / "budget-site"), "build", "--data", str(data), "--site", str(site)])
+        ours.append(seconds)
+        peaks.append(peak)
+        plain.append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(floor)])[0])
+    sizes = page_sizes(site / str(YEAR))
+    index = (site / str(YEAR) / "search" / "search_index.json").read_bytes()
+    search_kb, search_ms = first_search(site)
+    row = Row(
+        units=units, build_s=statistics.median(ours), floor_s=statistics.median(plain), peak_mb=max(peaks),
+        pages=len(sizes), html_total_mb=sum(sizes) / 2**20, html_median_kb=statistics.median(sizes) / 1024,
+        index_raw_kb=len(index) / 1024, index_gzip_kb=len(gzip.compress(index, 6)) / 1024,
+        first_search_kb=search_kb, first_search_ms=search_ms,
+    )
+    if with_serve:
+        row.serve_ratio = serve_ratio(data, floor, work)
+    return row
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| units | build (s) | floor (s) | ratio | peak memory (MB) | pages | HTML total (MB) | median page (KB) "
+        "| search index raw / gzip (KB) | first search download (KB) | open to first result (ms) "
+        "| serve rebuild ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        serve = f"{r.serve_ratio:.2f}" if r.serve_ratio is not None else "–"
+        lines.append(
+            f"| {r.units} | {r.build_s:.1f} | {r.floor_s:.1f} | {r.ratio:.2f} | {r.peak_mb:.0f} | {r.pages} "
+            f"| {r.html_total_mb:.1f} | {r.html_median_kb:.1f} | {r.index_raw_kb:.0f} / {r.index_gzip_kb:.0f} "
+            f"| {r.first_search_kb:.0f} | {r.first_search_ms:.0f} | {serve} |"
+        )
+    return "\n".join(lines)
+
+
+def write_readme(text: str) -> None:
+    readme = ROOT / "README.md"
+    content = readme.read_text("utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in content:
+        raise SystemExit("README.md has no bench markers")
+    head, rest = content.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[100, 300, 1000])
+    parser.add_argument("--repeats", type=int, default=3, help="builds per N (median); 1 above 300 units")
+    parser.add_argument("--serve-at", type=int, default=300, help="N at which to time a serve rebuild")
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="budget-bench-") as folder:
+        for units in args.units:
+            repeats = args.repeats if units <= 300 else 1
+            rows.append(measure(units, repeats, Path(folder), units == args.serve_at))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
+    first, last = rows[0], rows[-1]
+    growth = (f"From {first.units} to {last.units} units: build time ×{last.build_s / first.build_s:.1f}, "
+              f"median page ×{last.html_median_kb / first.html_median_kb:.2f}.")
+    text = "\n".join([table(rows), "", growth, "",
+                      f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores; medians of "
+                      f"{args.repeats} alternating builds up to 300 units, one build above."])
+    print(text)
+    if not args.no_readme:
+        write_readme(text)
+
+
+if __name__ == "__main__":
+    main()
