@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench chromium clean
+.PHONY: site test lint serve bench chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -29,10 +29,43 @@ chromium:
 	    echo "需要 Debian 的 chromium：sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+# Chinese fonts for Chromium, so printed pages (the PDF print test) carry real text.
+cjk-fonts: chromium
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "需要中文字体：sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
+	  fi; }
+
+# Debian's nginx for the test of the sample configuration (deploy/nginx/); the
+# test starts its own nginx on 127.0.0.1, never the system service.
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "需要 Debian 的 nginx：sudo apt-get install nginx" >&2; exit 1; \
+	  fi; }
+
+# axe-core for the accessibility tests: the exact version pinned in
+# tests/package-lock.json, from the npm registry (npm from Debian if missing).
+AXE := tests/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/package.json tests/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "需要 npm：sudo apt-get install npm" >&2; exit 1; \
+	  fi; }
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src hooks tests
 
-test: $(VENV)/.installed-test chromium lint
+test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
 
 # Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.

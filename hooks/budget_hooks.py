@@ -2,14 +2,19 @@
 
 Loads and validates ``data/`` once per build, adds the generated pages as
 virtual files (nothing is written into ``docs/``), sets the navigation, and
-hands each page its pre-rendered HTML and table of contents.
+hands each page its pre-rendered HTML and table of contents. It also keeps
+each year's site self-contained and reproducible: Material's file:// worker
+shim from the year's own assets, a sitemap (the year selector's same-page
+lookup) dated from the data, and a 404 page with links inside the year.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +25,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from budget_site.archive import date_epoch, publication_date
 from budget_site.loading import load_data
 from budget_site.pages import Heading, NavItem, YearPlan, plan_year
 from budget_site.problems import DataError
@@ -29,6 +35,16 @@ log = logging.getLogger("mkdocs.hooks.budget")
 
 _plan: YearPlan | None = None
 _unit_sections: set[int] = set()
+_page_urls: list[str] = []
+_date = None  # the year's publication date (archive.publication_date)
+
+# Material's offline plugin adds its file:// Web Worker shim from unpkg.com; no page
+# may load anything from another host, so the same file (iframe-worker 1.0.4, MIT)
+# is served from the year's own assets.
+IFRAME_WORKER_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
+# Sitemap addresses must be absolute; without site_url this reserved name stands in
+# (RFC 2606). Material's year selector only compares paths within one sitemap.
+PLACEHOLDER_SITE = "https://budget-site.invalid/"
 
 
 def data_dir(config: MkDocsConfig) -> Path:
@@ -38,7 +54,7 @@ def data_dir(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan
+    global _plan, _date
     # `budget-site build` has loaded and validated every year already.
     years = config.extra.pop("budget_preloaded", None)
     if years is None:
@@ -51,8 +67,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if year not in years:
         raise Abort(f"数据中没有 {year} 年度（已有：{'、'.join(map(str, sorted(years)))}）")
     _load_search_terms()
-    _plan = plan_year(years[year], directory_urls=config.use_directory_urls)
+    previous = max((y for y in years if y < year), default=None)
+    _plan = plan_year(years[year], directory_urls=config.use_directory_urls,
+                      previous=years[previous] if previous is not None else None)
+    _date = publication_date(years[year])
     config.extra["budget_year"] = year
+    config.extra["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in str(script) else script
+                                 for script in config.extra.get("polyfills", [])]
     config.nav = [*(_nav_entry(item) for item in _plan.nav), *(config.nav or [])]
     config.nav.insert(0, {_html(_plan.pages[0].nav_title): _plan.pages[0].src_uri})
     return config
@@ -85,6 +106,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri):
             raise Abort(f"docs/{page.src_uri} 与生成的页面重名，请删除或改名")
         files.append(File.generated(config, page.src_uri, content=""))
+    for path, content in _plan.files.items():  # open data: CSV, XLSX, JSON, data package, schemas
+        if files.get_file_from_path(path):
+            raise Abort(f"docs/{path} 与生成的下载文件重名，请删除或改名")
+        files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -141,11 +166,48 @@ def _toc_token(heading: Heading) -> dict:
     }
 
 
-@event_priority(-100)  # after Material's search plugin has written the index
+# After Material's search plugin (0) has written the index, before its offline
+# plugin (-100) copies it into search/search_index.js for file://.
+@event_priority(-50)
 def on_post_build(config: MkDocsConfig) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         index.write_text(compact_search_index(index.read_text("utf-8")), encoding="utf-8")
+    _write_sitemap(config)
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    _page_urls[:] = sorted(f.url for f in files.documentation_pages())
+    return env
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    """MkDocs links the 404 page from the server root ("/"), outside the year; link it
+    from its own folder instead, like every other page of the year."""
+    if template_name == "404.html":
+        from mkdocs.utils import normalize_url
+
+        context["base_url"] = "."
+        context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+        context["extra_javascript"] = [normalize_url(str(path), None, ".") for path in config.extra_javascript]
+    return context
+
+
+def _write_sitemap(config: MkDocsConfig) -> None:
+    """Every page, dated from the data (not the clock), and the year's root: Material's
+    year selector looks the current page up in the other year's sitemap, relative to
+    the longest prefix common to all entries, which must itself be an entry."""
+    base = config.site_url or f"{PLACEHOLDER_SITE}{config.extra['budget_year']}/"
+    lastmod = _date.isoformat()
+    entries = "".join(f"<url><loc>{xml_escape(base + url)}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                      for url in ["", *_page_urls])
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n').encode()
+    site = Path(config.site_dir)
+    (site / "sitemap.xml").write_bytes(xml)
+    with (site / "sitemap.xml.gz").open("wb") as raw, \
+            gzip.GzipFile("sitemap.xml", "wb", 9, raw, mtime=date_epoch(_date)) as packed:
+        packed.write(xml)
 
 
 def on_serve(server, config: MkDocsConfig, builder):

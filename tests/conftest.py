@@ -53,6 +53,17 @@ def serve_directory(directory: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def years_site(tmp_path_factory) -> Path:
+    """Three years of test data (tests/years.py), built for real into ``site/``;
+    the data is beside it in ``data/``."""
+    from years import write_years
+
+    root = tmp_path_factory.mktemp("years")
+    build_site(write_years(root / "data"), root / "site", ROOT / "mkdocs.yml")
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -62,3 +73,36 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+SAMPLE_UNITS = 11  # synthetic units beside the reference in ``sample_site``
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The reference among 11 synthetic units of a county (several with disclosure
+    metadata, some with other funds), built for real: a year home with many units."""
+    from synthetic import write_units
+
+    root = tmp_path_factory.mktemp("sample")
+    reference = ROOT / "data" / "2023" / "230001.yaml"
+    write_units(root / "data", years=[2023], units=SAMPLE_UNITS, seed=11, reference=reference)
+    build_site(root / "data", root / "site", ROOT / "mkdocs.yml")
+    return root / "site"
+
+
+@functools.cache
+def directory_urls() -> bool:
+    """``use_directory_urls`` of mkdocs.yml."""
+    from mkdocs.utils.yaml import yaml_load
+
+    return bool(yaml_load((ROOT / "mkdocs.yml").read_text("utf-8")).get("use_directory_urls", True))
+
+
+def page_path(src_uri: str) -> str:
+    """Where MkDocs writes a page, relative to the year's folder: ``230001/index.md`` ->
+    ``230001/index.html``; ``230001/P1.md`` -> ``230001/P1/index.html`` or ``230001/P1.html``."""
+    from budget_site.pages import page_url
+
+    url = page_url(src_uri, directory_urls())
+    return url + "index.html" if not url or url.endswith("/") else url

@@ -98,5 +98,5 @@ def test_check_strict_and_report(tmp_path):
     result = run("check", "--report", str(report), "--site-url", "https://example.gov.cn/ysjx/")
     assert result.returncode == 0 and report.is_file()
     html = report.read_text("utf-8")
-    assert 'href="https://example.gov.cn/ysjx/2023/230001/13063722P004351100152/"' in html
+    assert 'href="https://example.gov.cn/ysjx/2023/230001/13063722P004351100152.html"' in html
     assert "像是未填写的占位文字" in html

@@ -50,7 +50,7 @@ def source_units(text: str) -> list[str]:
 def content_blocks(site: Path) -> list[str]:
     """Text of every block of the article content of the year home and the
     unit's pages; navigation, header, footer and search are not content."""
-    pages = [site / "2023" / "index.html", *sorted((site / "2023" / UNIT).rglob("index.html"))]
+    pages = [site / "2023" / "index.html", *sorted((site / "2023" / UNIT).rglob("*.html"))]
     blocks = []
     for page in pages:
         article = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one("article.md-content__inner")
@@ -83,7 +83,7 @@ def test_every_paragraph_and_cell_is_on_the_site(reference_site):
 
 @pytest.fixture(scope="module")
 def project_page(reference_site) -> BeautifulSoup:
-    html = (reference_site / "2023" / UNIT / "13063722P004351100152" / "index.html").read_text("utf-8")
+    html = (reference_site / "2023" / UNIT / "13063722P004351100152.html").read_text("utf-8")
     return BeautifulSoup(html, "html.parser")
 
 
@@ -116,14 +116,14 @@ def test_year_home_lists_units_with_project_count_and_total(reference_site):
     soup = BeautifulSoup((reference_site / "2023" / "index.html").read_text("utf-8"), "html.parser")
     row = soup.select_one(".budget-units tbody tr")
     cells = [squash(c.get_text()) for c in row.find_all(["td", "th"])]
-    assert cells == ["230001", "博野县信访局", "2", "56.04"]
-    assert row.find("a")["href"] == "230001/"
+    assert cells == ["230001", "博野县信访局", "2", "56.04", "56.04"]  # code, name, projects, total, fiscal
+    assert row.find("a")["href"] == "230001/index.html"
 
 
 def test_each_year_is_its_own_site_with_a_portal(reference_site):
     assert (reference_site / "2023" / "search" / "search_index.json").is_file()
     assert (reference_site / "2023" / "assets" / "javascripts" / "search-worker.js").is_file()
     portal = (reference_site / "index.html").read_text("utf-8")
-    assert 'url=2023/' in portal and 'href="2023/"' in portal
+    assert 'url=2023/index.html' in portal and 'href="2023/index.html"' in portal
     # Nothing generated leaks into docs/.
     assert not (Path(__file__).parent.parent / "docs" / UNIT).exists()

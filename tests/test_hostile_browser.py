@@ -13,7 +13,7 @@ import yaml
 
 from budget_site.site_build import build_site
 
-from conftest import ROOT, serve_directory
+from conftest import ROOT, page_path, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +75,9 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict, list[str]]:
 
 def test_hostile_text_is_inert_and_literal(hostile_site, browser):
     site, data, used = hostile_site
-    pages = ["", "230001/", "230001/overall-goals/", "230001/itemised-goals/", "230001/safeguards/",
-             *(f"230001/{p['code']}/" for p in data["projects"])]
+    pages = [page_path(uri) for uri in ["index.md", "230001/index.md", "230001/overall-goals.md",
+                                         "230001/itemised-goals.md", "230001/safeguards.md",
+                                         *(f"230001/{p['code']}.md" for p in data["projects"])]]
     page = browser.new_page(viewport={"width": 375, "height": 800})
     dialogs: list[str] = []
     errors: list[str] = []
@@ -105,7 +106,7 @@ def test_title_navigation_and_breadcrumbs_show_text_literally(hostile_site):
 
     site, data, _ = hostile_site
     project = data["projects"][0]
-    soup = BeautifulSoup((site / "2023/230001" / project["code"] / "index.html").read_text("utf-8"), "html.parser")
+    soup = BeautifulSoup((site / "2023" / page_path(f"230001/{project['code']}.md")).read_text("utf-8"), "html.parser")
     assert soup.title.get_text() == f"{project['name']} · {data['unit']['name']} · 2023年部门预算绩效文本"
     assert data["unit"]["name"] in [a.get_text(strip=True) for a in soup.select("nav.md-path a")]
     assert not any("alert" in script.get_text() for script in soup.find_all("script"))

@@ -71,5 +71,5 @@ def test_report_groups_by_unit_and_project_and_links_to_pages(tmp_path):
     projects = [a.get_text() for a in soup.select("h4 a")]
     assert projects == ["1.常年驻京值班工作队值班费（13063722P004351100152）",
                         "2.群众工作中心安保费（13063722P00435110016M）"]
-    assert soup.select("h4 a")[0]["href"] == "../site/2023/230001/13063722P004351100152/index.html"
+    assert soup.select("h4 a")[0]["href"] == "../site/2023/230001/13063722P004351100152.html"
     assert len(soup.select("tbody tr")) == 3

@@ -60,7 +60,7 @@ def test_plan_has_every_page_and_nav_year_unit_chapters_projects():
     project = plan.page("230001/13063722P00435110016M.md")
     assert project.title == "群众工作中心安保费 · 博野县信访局 · 2023年部门预算绩效文本"
     assert [h.text for h in project.headings[0].children] == [
-        "预算规模及资金用途", "资金支出计划（%）", "绩效目标", "绩效指标"]
+        "预算规模及资金用途", "资金支出计划（%）", "绩效目标", "绩效指标", "开放数据"]
 
 
 def test_headings_of_builds_a_tree():

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget_site.loading import load_data, load_unit
-from budget_site.pages import page_url, plan_year
+from budget_site.pages import plan_year
 from budget_site.site_build import build_site
 from budget_site.validation import BIDI_CONTROLS
 
-from conftest import ROOT
+from conftest import ROOT, page_path
 
 REFERENCE = yaml.safe_load((ROOT / "data/2023/230001.yaml").read_text("utf-8"))
 
@@ -87,5 +87,5 @@ def test_any_text_survives_the_real_build(field, text):
         root = Path(folder)
         write_data(root / "data", with_text(field[0], text))
         build_site(root / "data", root / "site", ROOT / "mkdocs.yml")
-        html = (root / "site" / "2023" / page_url(field[1]) / "index.html").read_text("utf-8")
+        html = (root / "site" / "2023" / page_path(field[1])).read_text("utf-8")
     assert text in article_text(html)

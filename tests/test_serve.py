@@ -51,7 +51,7 @@ def test_serve_picks_up_a_changed_yaml_file(tmp_path):
         [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/230001/safeguards/"
+    url = f"http://127.0.0.1:{port}/230001/safeguards.html"
     try:
         assert wait_for(url, "完善制度建设"), "预览没有启动"
         unit = data / "2023" / "230001.yaml"

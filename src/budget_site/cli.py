@@ -1,4 +1,5 @@
-"""``budget-site``: check and build the disclosure site from ``data/``.
+"""``budget-site``: check and build the disclosure site from ``data/``; archive
+and verify a published year.
 
 Exit 0 on success, 1 on invalid input, 2 on usage errors (argparse).
 """
@@ -31,6 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     build.add_argument("--site", type=Path, default=Path("site"), help="网站输出文件夹（默认 site）")
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
+    build.add_argument("--archives", type=Path, default=Path("archives"),
+                       help="已冻结年度从这里的归档原样恢复（默认 archives）")
+
+    archive = commands.add_parser("archive", help="把一个年度的网站打包归档（zip、SHA-256 清单和校验文件）")
+    archive.add_argument("year", type=int, metavar="YEAR", help="年度，如 2023")
+    archive.add_argument("--site", type=Path, default=Path("site"), help="网站文件夹（默认 site）")
+    archive.add_argument("--archives", type=Path, default=Path("archives"), help="归档文件夹（默认 archives）")
+    archive.add_argument("--force", action="store_true", help="替换内容不同的已有归档")
+
+    verify = commands.add_parser("verify", help="核对归档：zip 的 SHA-256 和其中每个文件")
+    verify.add_argument("archive", type=Path, metavar="ARCHIVE", help="归档文件，如 archives/2023.zip")
 
     import_ = commands.add_parser("import", help="从原文（PDF 转换成的文字）导入一个单位的数据文件")
     import_.add_argument("file", type=Path, help="原文文字文件，表格每行写成“| 单元格 | 单元格 |”")
@@ -43,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.data, args.strict, args.report, args.site_url or args.site)
         if args.command == "import":
             return _import(args.file, args.data, args.force)
-        return _build(args.data, args.site, args.config)
+        if args.command == "archive":
+            return _archive(args.year, args.site, args.archives, args.force)
+        if args.command == "verify":
+            return _verify(args.archive)
+        return _build(args.data, args.site, args.config, args.archives)
     except DataError as error:
         print(error, file=sys.stderr)
         print(f"共 {len(error.problems)} 个错误。", file=sys.stderr)
@@ -87,7 +103,27 @@ def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str) 
     return 0
 
 
-def _build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
+def _archive(year: int, site_dir: Path, archives_dir: Path, force: bool) -> int:
+    from .archive import archive_year, checksum_path, verify_archive
+
+    path = archive_year(site_dir, year, archives_dir, force=force)
+    verified = verify_archive(path)
+    digest = checksum_path(path).read_text("utf-8").split()[0]
+    print(f"{path}：{year} 年度，{verified.files} 个文件，{path.stat().st_size / 1e6:.1f} MB")
+    print(f"SHA-256 {digest}（{checksum_path(path)}）")
+    return 0
+
+
+def _verify(path: Path) -> int:
+    from .archive import checksum_path, verify_archive
+
+    verified = verify_archive(path)
+    print(f"{path}：完好。{verified.year} 年度，{verified.files} 个文件与清单一致，"
+          f"zip 的 SHA-256 与 {checksum_path(path).name} 一致。")
+    return 0
+
+
+def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path) -> int:
     if not config_file.is_file():
         print(f"{config_file}: 错误: 找不到 MkDocs 配置文件（请在项目文件夹中运行，或用 --config 指定）",
               file=sys.stderr)
@@ -102,14 +138,15 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.WARNING)
     try:
-        built = build_site(data_dir, site_dir, config_file)
+        built = build_site(data_dir, site_dir, config_file, archives_dir)
     except (Abort, ConfigurationError) as error:
         print(f"网站生成失败，{site_dir} 保持不变：{error}", file=sys.stderr)
         return 1
     finally:
         mkdocs_log.removeHandler(handler)
     for year in built:
-        print(f"{site_dir}/{year.year}/：{year.units} 个单位，{year.projects} 个项目")
+        restored = f"（已冻结，从 {year.restored_from} 原样恢复）" if year.restored_from else ""
+        print(f"{site_dir}/{year.year}/：{year.units} 个单位，{year.projects} 个项目{restored}")
     return 0
 
 

@@ -138,6 +138,17 @@ class UnitDocument:
         return sum((p.budget.total for p in self.projects), Decimal("0"))
 
     @property
+    def fiscal_total(self) -> Decimal:
+        """Sum of the projects' 财政资金."""
+        return sum((p.budget.fiscal for p in self.projects), Decimal("0"))
+
+    @property
+    def other_total(self) -> Decimal | None:
+        """Sum of the projects' 其他资金; None when every project left it blank."""
+        written = [p.budget.other for p in self.projects if p.budget.other is not None]
+        return sum(written, Decimal("0")) if written else None
+
+    @property
     def title(self) -> str:
         return f"{self.name} {self.year}年部门预算绩效文本"
 
@@ -152,3 +163,12 @@ class YearData:
     @property
     def budget_total(self) -> Decimal:
         return sum((u.budget_total for u in self.units), Decimal("0"))
+
+    @property
+    def fiscal_total(self) -> Decimal:
+        return sum((u.fiscal_total for u in self.units), Decimal("0"))
+
+    @property
+    def other_total(self) -> Decimal | None:
+        written = [u.other_total for u in self.units if u.other_total is not None]
+        return sum(written, Decimal("0")) if written else None

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from html import unescape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from . import charts, opendata
+from .changes import UnitChange, compare_years
+from .formatting import filesize, money, percent
 from .model import Indicator, Project, UnitDocument, YearData
 
 CHAPTERS = (
@@ -58,6 +61,8 @@ class YearPlan:
     year: int
     pages: tuple[GeneratedPage, ...]
     nav: tuple[NavItem, ...]
+    # Open data files (CSV, XLSX, JSON, data package, schemas): path under the year's root -> bytes.
+    files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     by_uri: dict[str, GeneratedPage] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,16 +73,6 @@ class YearPlan:
 
 
 # ---------------------------------------------------------------- formatting
-
-def money(value: Decimal | None) -> str:
-    """Amounts as the official tables print them: two decimals, blank if absent."""
-    return "" if value is None else f"{value:.2f}"
-
-
-def percent(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return f"{text}%"
-
 
 def year_title(year: int) -> str:
     return f"{year}年部门预算绩效文本"
@@ -124,11 +119,14 @@ def template_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, percent=percent)
+    env.filters.update(money=money, percent=percent, filesize=filesize)
     env.globals.update(
         year_title=year_title, project_heading=project_heading,
         indicator_rows=indicator_rows, chapter_uri=chapter_uri, project_uri=project_uri,
         unit_dir=unit_dir, chapters=CHAPTERS, part_one=PART_ONE, part_two=PART_TWO,
+        spending_chart=charts.spending_chart, units_chart=charts.units_chart, funds_chart=charts.funds_chart,
+        project_downloads=opendata.project_downloads, unit_downloads=opendata.unit_downloads,
+        unit_page_downloads=opendata.unit_page_downloads, year_downloads=opendata.year_downloads,
     )
     return env
 
@@ -174,13 +172,24 @@ def relative_link(from_uri: str, to_uri: str, directory_urls: bool = True) -> st
     return rel
 
 
+def file_link(from_uri: str, path: str, directory_urls: bool = True) -> str:
+    """A link from a page to a file (``path`` relative to the site root), such as a download."""
+    here = page_url(from_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    return posixpath.relpath(path, base or ".")
+
+
 def _page(
     src_uri: str, nav_title: str, title: str, template: str, directory_urls: bool, **context
 ) -> GeneratedPage:
     def link(to_uri: str) -> str:
         return relative_link(src_uri, to_uri, directory_urls)
 
-    html = render(template, link=link, **context)
+    def to_file(path: str) -> str:
+        return file_link(src_uri, path, directory_urls)
+
+    context.setdefault("sizes", {})
+    html = render(template, link=link, file_link=to_file, **context)
     return GeneratedPage(src_uri, nav_title, title, html, headings_of(html))
 
 
@@ -198,28 +207,36 @@ def project_uri(unit: UnitDocument, project: Project) -> str:
     return f"{unit_dir(unit)}/{project.code}.md"
 
 
-def plan_year(data: YearData, directory_urls: bool = True) -> YearPlan:
-    """All generated pages and the navigation of one year's site."""
+def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | None = None) -> YearPlan:
+    """All generated pages and the navigation of one year's site; ``previous`` is the
+    latest earlier year in the data, which the pages compare with."""
+    changes = compare_years(data, previous)
+    files = opendata.year_files(data).files
+    sizes = {path: len(content) for path, content in files.items()}
     pages = [_page("index.md", year_title(data.year), year_title(data.year), "year_home.html",
-                   directory_urls, data=data)]
+                   directory_urls, data=data, changes=changes, sizes=sizes)]
     nav = []
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.code), sizes)
         pages += unit_pages
         nav.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
-    return YearPlan(data.year, tuple(pages), tuple(nav))
+    return YearPlan(data.year, tuple(pages), tuple(nav), files)
 
 
-def plan_unit(unit: UnitDocument, directory_urls: bool = True) -> list[GeneratedPage]:
+def plan_unit(unit: UnitDocument, directory_urls: bool = True, change: UnitChange | None = None,
+              sizes: Mapping[str, int] | None = None) -> list[GeneratedPage]:
+    """The pages of one unit; ``sizes`` are the download sizes the pages show."""
+    sizes = sizes or {}
     base = unit_dir(unit)
     suffix = f"{unit.name} · {year_title(unit.year)}"
-    pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit)]
+    pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
+                   change=change, sizes=sizes)]
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
-                           directory_urls, unit=unit))
+                           directory_urls, unit=unit, sizes=sizes))
     for index, project in enumerate(unit.projects, start=1):
         pages.append(_page(
             f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
-            "project.html", directory_urls, unit=unit, project=project, index=index,
+            "project.html", directory_urls, unit=unit, project=project, index=index, sizes=sizes,
         ))
     return pages

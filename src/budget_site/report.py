@@ -40,8 +40,8 @@ def site_base_for(report: Path, site_dir: Path) -> str:
 
 
 def group_warnings(years: dict[int, YearData], warnings: list[Problem], site_base: str) -> dict[int, list[UnitGroup]]:
-    local = "://" not in site_base
-    suffix = "index.html" if local else ""
+    # Page addresses end in .html (mkdocs.yml use_directory_urls: false), locally and when published.
+    suffix = "index.html"
     by_file = {unit.source: (year, unit) for year, data in years.items() for unit in data.units}
     grouped: dict[int, dict[str, UnitGroup]] = {}
     for warning in warnings:
@@ -52,7 +52,7 @@ def group_warnings(years: dict[int, YearData], warnings: list[Problem], site_bas
             index = warning.path[1]
             project = unit.projects[index]
             key = project.code
-            title, link = f"{index + 1}.{project.name}（{project.code}）", f"{unit_url}{project.code}/{suffix}"
+            title, link = f"{index + 1}.{project.name}（{project.code}）", f"{unit_url}{project.code}.html"
         else:
             key, title, link = "", "部门整体绩效目标及其他", unit_url + suffix
         group.groups.setdefault(key, ProjectGroup(title, link)).warnings.append(warning)

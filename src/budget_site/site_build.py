@@ -3,16 +3,23 @@
 This is the one place outside ``hooks/`` that drives MkDocs. The whole site
 is built in a temporary folder next to the target and swapped in only when
 every year succeeded, so a failed build never leaves a half-written site.
+
+A frozen year is not built: it is restored byte for byte from its archive
+(see ``archive.py``). ``site/versions.json`` lists the years for the year
+selector and ``site/index.html`` leads to the newest year; nothing else
+lives outside the year folders.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .archive import check_frozen, frozen_years, restore_year, write_build_info
 from .loading import load_data
 from .model import YearData
 from .pages import render, year_title
@@ -28,11 +35,16 @@ class BuiltYear:
     year: int
     units: int
     projects: int
+    restored_from: Path | None = None  # the archive a frozen year was restored from
 
 
-def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltYear]:
-    """Validate all data, build each year, write the portal, then swap ``site_dir`` in."""
+def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None) -> list[BuiltYear]:
+    """Validate all data, build each year (restore the frozen ones from ``archives_dir``,
+    by default ``archives/`` beside ``site_dir``), write the portal, then swap ``site_dir`` in."""
     years = load_data(data_dir)  # raises DataError before anything is written
+    archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
+    frozen = frozen_years(data_dir, years, load_config(str(config_file)).extra.get("budget_frozen"))
+    archives = {year: check_frozen(data_dir, year, archives_dir).archive for year in sorted(frozen)}
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(site_dir)
@@ -40,13 +52,20 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltY
     try:
         built = []
         for year, data in sorted(years.items()):
-            _build_year(config_file, data_dir, staging / str(year), year, years)
-            built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units)))
+            target = staging / str(year)
+            if year in archives:
+                restore_year(archives[year], year, target)
+            else:
+                _build_year(config_file, data_dir, target, year, years)
+                write_build_info(target, data, data_dir)
+            built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units),
+                                   archives.get(year)))
         newest = max(years)
         (staging / "index.html").write_text(
             render("portal.html", newest=newest, years=sorted(years, reverse=True), year_title=year_title),
             encoding="utf-8",
         )
+        (staging / "versions.json").write_text(versions_json(years), encoding="utf-8")
         _swap_in(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -54,8 +73,16 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> list[BuiltY
     return built
 
 
+def versions_json(years) -> str:
+    """The year selector's list (the format of mike's versions.json), newest first."""
+    versions = [{"version": str(year), "title": f"{year}年度", "aliases": []} for year in sorted(years, reverse=True)]
+    return json.dumps(versions, ensure_ascii=False, indent=2) + "\n"
+
+
 def _build_year(config_file: Path, data_dir: Path, target: Path, year: int, years: dict[int, YearData]) -> None:
     config = load_config(str(config_file), site_dir=str(target), strict=True)
+    if config.site_url:  # the published address of site/, so each year's canonical URLs and sitemap are right
+        config.site_url = f"{config.site_url.rstrip('/')}/{year}/"
     config.extra["budget_year"] = year
     config.extra["budget_data"] = str(data_dir.resolve())
     config.extra["budget_preloaded"] = years  # the hooks take it instead of loading again

@@ -1,0 +1,585 @@
+"""Open data: the tables of a year's documents as CSV, XLSX and JSON files,
+with a Frictionless data package descriptor and the JSON Schemas.
+
+Pure functions of the model that return bytes; the MkDocs hooks only add them
+to the site as generated files. Every file is reproducible: same data, same
+bytes (rows in data order, XLSX dates fixed to the data's year).
+
+- CSV: UTF-8 with a byte order mark, so Excel and WPS read Chinese correctly;
+  one row per record, every cell filled (levels of the goal table included);
+  text that a spreadsheet would run as a formula starts with an apostrophe.
+- XLSX (openpyxl): a header row, readable column widths, and the level-1 and
+  level-2 indicator cells merged like the page.
+- JSON: the data format of ``schema/unit.schema.json`` (a unit's file is a
+  unit document; the year's file is ``{"year", "units": [...]}``, see
+  ``schema/year.schema.json``; a project's tables are parts of it).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from copy import copy
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.writer.excel import ExcelWriter
+
+from .formatting import display_width, money, number
+from .model import Project, UnitDocument, YearData
+
+DOWNLOADS = "downloads"
+DATAPACKAGE = f"{DOWNLOADS}/datapackage.json"
+SCHEMAS = ("unit.schema.json", "year.schema.json")
+
+Value = str | int | Decimal | None
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the header, as on the page
+    type: str  # Table Schema type: string, integer, number
+    description: str
+    kind: str = "text"  # text, money, share, count: how it is written
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One kind of table: its resource name, title, columns and keys."""
+
+    name: str  # ASCII, for file names and the data package: "indicators"
+    title: str  # Chinese: "绩效指标"
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_key: tuple[tuple[str, ...], str] | None = None  # (fields, resource they refer to)
+    # Columns merged in XLSX where runs of equal (key columns) follow each other.
+    merges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    spec: TableSpec
+    rows: tuple[tuple[Value, ...], ...]
+
+    def where(self, keep: Callable[[dict[str, Value]], bool]) -> Table:
+        names = [c.name for c in self.spec.columns]
+        return Table(self.spec, tuple(r for r in self.rows if keep(dict(zip(names, r, strict=True)))))
+
+
+_YEAR = Column("年度", "integer", "年度", "count")
+_UNIT_CODE = Column("单位编码", "string", "预算单位编码")
+_UNIT_NAME = Column("单位名称", "string", "预算单位名称")
+_PROJECT_CODE = Column("项目编码", "string", "预算项目编码")
+
+UNITS = TableSpec(
+    "units", "单位",
+    (_YEAR, _UNIT_CODE, _UNIT_NAME,
+     Column("项目数", "integer", "预算项目个数", "count"),
+     Column("预算数", "number", "各项目预算数之和（万元）", "money"),
+     Column("财政资金", "number", "各项目财政资金之和（万元）", "money"),
+     Column("其他资金", "number", "各项目其他资金之和（万元）；各项目都未填写时为空", "money")),
+    ("单位编码",),
+)
+PROJECTS = TableSpec(
+    "projects", "预算项目",
+    (_YEAR, _UNIT_CODE, _UNIT_NAME, _PROJECT_CODE,
+     Column("项目名称", "string", "预算项目名称"),
+     Column("单位行", "string", "绩效目标表表头的单位行"),
+     Column("金额单位", "string", "预算数、财政资金、其他资金的单位，一般为万元"),
+     Column("预算数", "number", "预算数", "money"),
+     Column("财政资金", "number", "其中：财政资金", "money"),
+     Column("其他资金", "number", "其他资金；原表空白时为空", "money"),
+     Column("资金用途", "string", "资金用途"),
+     Column("绩效目标", "string", "绩效目标（目标内容）")),
+    ("单位编码", "项目编码"),
+    (("单位编码",), "units"),
+)
+SPENDING_PLAN = TableSpec(
+    "spending-plan", "资金支出计划",
+    (_YEAR, _UNIT_CODE, _PROJECT_CODE,
+     Column("序号", "integer", "时间节点在表中的顺序，从 1 起", "count"),
+     Column("时间节点", "string", "时间节点，如 3月底"),
+     Column("支出比例", "number", "该时段计划支出占预算的百分比（%）", "share")),
+    ("单位编码", "项目编码", "序号"),
+    (("单位编码", "项目编码"), "projects"),
+)
+INDICATORS = TableSpec(
+    "indicators", "绩效指标",
+    (_YEAR, _UNIT_CODE, _PROJECT_CODE,
+     Column("序号", "integer", "指标在绩效目标表中的行序，从 1 起", "count"),
+     Column("一级指标", "string", "一级指标：产出、效益、满意度指标"),
+     Column("二级指标", "string", "二级指标，如数量指标、社会效益指标"),
+     Column("三级指标", "string", "三级指标：具体衡量的内容"),
+     Column("绩效指标描述", "string", "绩效指标描述"),
+     Column("指标值", "string", "指标值（目标），按原文，如 100%、≥98%"),
+     Column("指标值确定依据", "string", "指标值确定依据")),
+    ("单位编码", "项目编码", "序号"),
+    (("单位编码", "项目编码"), "projects"),
+    (("一级指标", ("单位编码", "项目编码", "一级指标")),
+     ("二级指标", ("单位编码", "项目编码", "一级指标", "二级指标"))),
+)
+SPECS = (UNITS, PROJECTS, SPENDING_PLAN, INDICATORS)
+
+
+def units_table(units: Iterable[UnitDocument]) -> Table:
+    return Table(UNITS, tuple(
+        (u.year, u.code, u.name, len(u.projects), u.budget_total, u.fiscal_total, u.other_total) for u in units
+    ))
+
+
+def projects_table(units: Iterable[UnitDocument]) -> Table:
+    return Table(PROJECTS, tuple(
+        (u.year, u.code, u.name, p.code, p.name, p.unit_line, p.money_unit,
+         p.budget.total, p.budget.fiscal, p.budget.other, p.use_of_funds, p.target)
+        for u in units for p in u.projects
+    ))
+
+
+def spending_plan_table(units: Iterable[UnitDocument]) -> Table:
+    return Table(SPENDING_PLAN, tuple(
+        (u.year, u.code, p.code, i, step.period, step.share)
+        for u in units for p in u.projects for i, step in enumerate(p.spending_plan, start=1)
+    ))
+
+
+def indicators_table(units: Iterable[UnitDocument]) -> Table:
+    return Table(INDICATORS, tuple(
+        (u.year, u.code, p.code, i, x.level1, x.level2, x.level3, x.description, x.value, x.basis)
+        for u in units for p in u.projects for i, x in enumerate(p.indicators, start=1)
+    ))
+
+
+def all_tables(units: Iterable[UnitDocument]) -> tuple[Table, ...]:
+    units = tuple(units)
+    return (units_table(units), projects_table(units), spending_plan_table(units), indicators_table(units))
+
+
+# ---------------------------------------------------------------- CSV
+
+def _csv_text(value: Value, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.kind == "money":
+        return money(value)  # type: ignore[arg-type]
+    if column.kind == "share":
+        return number(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+_NUMBER_LIKE = re.compile(r"[+-]?[0-9.,%\s]*")
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, @, or + - not followed by a
+    number) gets a leading apostrophe, as OWASP advises for CSV; "-", "+5%" stay."""
+    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _NUMBER_LIKE.fullmatch(text)):
+        return "'" + text
+    return text
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with BOM and CRLF line ends, as Excel and WPS expect."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.spec.columns])
+    for row in table.rows:
+        writer.writerow([_inert(_csv_text(v, c)) for v, c in zip(row, table.spec.columns, strict=True)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- XLSX
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_MAX_WIDTH = 60  # characters; longer text wraps
+
+
+def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterable[str] | None = None) -> bytes:
+    """One sheet per table (named by its title, or by ``sheet_titles``): a frozen
+    header row, column widths that fit the content, long text wrapped, and
+    merged level cells like the page."""
+    book = Workbook()
+    book.remove(book.active)
+    tables = tuple(tables)
+    styles: dict[tuple, object] = {}  # shared by the sheets, see _write_sheet
+    for table, sheet_title in zip(tables, sheet_titles or [t.spec.title for t in tables], strict=True):
+        _write_sheet(book.create_sheet(sheet_title), table, styles)
+    stamp = datetime(year, 1, 1)
+    book.properties.creator = "budget-site"
+    book.properties.title = _xlsx_value(title)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    return _save(book, stamp)
+
+
+def _write_sheet(sheet, table: Table, prototypes: dict[tuple, object]) -> None:
+    columns = table.spec.columns
+    spans = _merge_spans(table)  # (row index, column index) -> rows merged, 0 where merged away
+    sheet.append([c.name for c in columns])
+    # Styles are set once per workbook and kind of cell, then copied: openpyxl hashes
+    # every style it is given, which would dominate the build for thousands of files.
+    for cell in sheet[1]:
+        if "header" in prototypes:
+            cell._style = copy(prototypes["header"])
+            continue
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        prototypes["header"] = copy(cell._style)
+    for r, row in enumerate(table.rows):
+        sheet.append([None if spans.get((r, i)) == 0 else _xlsx_value(v) for i, v in enumerate(row)])
+    widths = [display_width(c.name) for c in columns]
+    for r, row in enumerate(table.rows):
+        for i, (value, column) in enumerate(zip(row, columns, strict=True)):
+            cell = sheet.cell(row=r + 2, column=i + 1)
+            widths[i] = max(widths[i], display_width(_csv_text(value, column)))
+            if cell.data_type == "f":  # text beginning with "=" stays text, never a formula
+                cell.data_type = "s"
+            merged = spans.get((r, i), 1) > 1
+            key = (column.kind, column.type, merged)
+            if key in prototypes:
+                cell._style = copy(prototypes[key])
+                continue
+            cell.border = _BORDER
+            if column.kind == "money":
+                cell.number_format = "0.00"
+            elif column.kind == "share":
+                cell.number_format = "0.##"
+            elif merged:
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
+            else:
+                cell.alignment = Alignment(vertical="top", wrap_text=column.type == "string")
+            prototypes[key] = copy(cell._style)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    # Straight into the set: MultiCellRange.add() checks each new range against all
+    # the others (quadratic for a year's table); ours never overlap.
+    for (r, i), span in spans.items():
+        if span > 1:
+            letter = get_column_letter(i + 1)
+            sheet.merged_cells.ranges.add(MergedCellRange(sheet, f"{letter}{r + 2}:{letter}{r + span + 1}"))
+    if not table.spec.merges and table.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _xlsx_value(value: Value) -> Value:
+    """Control characters cannot be stored in XLSX (XML 1.0): they become U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _merge_spans(table: Table) -> dict[tuple[int, int], int]:
+    """Cells merged like the page: runs of equal key columns, per merged column."""
+    names = [c.name for c in table.spec.columns]
+    spans: dict[tuple[int, int], int] = {}
+    for merged_column, keys in table.spec.merges:
+        index = names.index(merged_column)
+        key_of = [tuple(row[names.index(k)] for k in keys) for row in table.rows]
+        start = 0
+        for i in range(1, len(key_of) + 1):
+            if i == len(key_of) or key_of[i] != key_of[start]:
+                if i - start > 1:
+                    spans[(start, index)] = i - start
+                    spans.update({(r, index): 0 for r in range(start + 1, i)})
+                start = i
+    return spans
+
+
+class _FixedDateZip(ZipFile):
+    """A zip whose entries all carry one date, so the same workbook gives the same bytes."""
+
+    def __init__(self, file, date_time: tuple[int, int, int, int, int, int]):
+        super().__init__(file, "w", ZIP_DEFLATED)
+        self._date_time = date_time
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if isinstance(zinfo_or_arcname, str):
+            info = ZipInfo(zinfo_or_arcname, date_time=self._date_time)
+            info.compress_type = ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes each worksheet from a temporary file, whose time would go in.
+        with open(filename, "rb") as f:
+            return self.writestr(arcname or posixpath.basename(filename), f.read(), compress_type, compresslevel)
+
+
+def _save(book: Workbook, stamp: datetime) -> bytes:
+    # openpyxl's save_workbook() would stamp the current time into docProps/core.xml.
+    buffer = io.BytesIO()
+    archive = _FixedDateZip(buffer, (stamp.year, 1, 1, 0, 0, 0))
+    ExcelWriter(book, archive).save()
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- JSON
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def _amount(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def unit_record(unit: UnitDocument) -> dict:
+    """The unit in the data format of ``unit.schema.json`` (keys in the schema's order)."""
+    record: dict = {
+        "year": unit.year,
+        "unit": {"code": unit.code, "name": unit.name},
+        "prepared_by": unit.prepared_by,
+        "reviewed_by": unit.reviewed_by,
+    }
+    disclosure = {key: value for key, value in (
+        ("index_number", unit.disclosure.index_number), ("publisher", unit.disclosure.publisher),
+        ("written_date", unit.disclosure.written_date), ("published_date", unit.disclosure.published_date),
+        ("topic", unit.disclosure.topic)) if value}
+    if disclosure:
+        record["disclosure"] = disclosure
+    record["overall_goals"] = list(unit.overall_goals)
+    record["itemised_goals"] = [{"title": g.title, "goal": g.goal, "indicator": g.indicator}
+                                for g in unit.itemised_goals]
+    record["measures"] = [{"title": m.title, "text": m.text} for m in unit.measures]
+    record["projects"] = [project_record(p) for p in unit.projects]
+    if unit.unplaced:
+        record["unplaced"] = [{"line": u.line, "text": u.text} for u in unit.unplaced]
+    return record
+
+
+def project_record(project: Project, parts: tuple[str, ...] | None = None) -> dict:
+    """A project in the data format; ``parts`` keeps only those keys (with code and name)."""
+    record = {
+        "code": project.code,
+        "name": project.name,
+        "unit_line": project.unit_line,
+        "money_unit": project.money_unit,
+        "budget": {"total": _amount(project.budget.total), "fiscal": _amount(project.budget.fiscal),
+                   "other": _amount(project.budget.other)},
+        "use_of_funds": project.use_of_funds,
+        "spending_plan": [{"period": s.period, "share": _json_number(s.share)} for s in project.spending_plan],
+        "target": project.target,
+        "indicators": [{"level1": i.level1, "level2": i.level2, "level3": i.level3,
+                        "description": i.description, "value": i.value, "basis": i.basis}
+                       for i in project.indicators],
+    }
+    if parts is None:
+        return record
+    return {key: value for key, value in record.items() if key in ("code", "name", *parts)}
+
+
+def to_json(value: dict) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- files
+
+@dataclass(frozen=True)
+class ProjectTable:
+    """A table of the project page that can be downloaded."""
+
+    slug: str  # in the file name
+    title: str  # as the page's heading
+    json_parts: tuple[str, ...]  # keys of the project record in its JSON
+    table: Callable[[Iterable[UnitDocument]], Table]
+
+
+PROJECT_TABLES = (
+    ProjectTable("budget", "预算规模及资金用途", ("unit_line", "money_unit", "budget", "use_of_funds", "target"),
+                 projects_table),
+    ProjectTable("spending-plan", "资金支出计划", ("spending_plan",), spending_plan_table),
+    ProjectTable("indicators", "绩效指标", ("indicators",), indicators_table),
+)
+
+
+def year_csv_path(year: int, spec: TableSpec) -> str:
+    return f"{DOWNLOADS}/{year}-{spec.name}.csv"
+
+
+def year_data_path(year: int, extension: str) -> str:
+    return f"{DOWNLOADS}/{year}.{extension}"
+
+
+def unit_data_path(unit: UnitDocument, extension: str) -> str:
+    return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
+
+
+def project_table_path(unit: UnitDocument, project: Project, slug: str, extension: str) -> str:
+    return f"{DOWNLOADS}/{unit.code}/{project.code}-{slug}.{extension}"
+
+
+def project_workbook_path(unit: UnitDocument, project: Project) -> str:
+    """One XLSX per project with its three tables as sheets (thousands of
+    one-sheet workbooks would cost a large county minutes of build time)."""
+    return f"{DOWNLOADS}/{unit.code}/{project.code}.xlsx"
+
+
+def schema_path(name: str) -> str:
+    return f"{DOWNLOADS}/{name}"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # "CSV"
+    path: str  # relative to the year's root
+
+
+@dataclass(frozen=True)
+class DownloadRow:
+    """One line of a download table: what it is, and its files."""
+
+    title: str
+    links: tuple[Link, ...]
+    note: str = ""
+
+
+def project_downloads(unit: UnitDocument, project: Project) -> tuple[DownloadRow, ...]:
+    """Each table of the project page as CSV and JSON, then the project's workbook."""
+    rows = [DownloadRow(t.title, tuple(Link(ext.upper(), project_table_path(unit, project, t.slug, ext))
+                                       for ext in ("csv", "json")))
+            for t in PROJECT_TABLES]
+    rows.append(DownloadRow("本项目全部表格", (Link("XLSX", project_workbook_path(unit, project)),),
+                            "三张表各一个工作表，绩效指标按原表合并单元格"))
+    return tuple(rows)
+
+
+def unit_downloads(unit: UnitDocument) -> DownloadRow:
+    return DownloadRow("本单位全部数据", (Link("JSON", unit_data_path(unit, "json")),),
+                       "按数据格式（JSON Schema 见年度首页）")
+
+
+def unit_page_downloads(unit: UnitDocument) -> tuple[DownloadRow, ...]:
+    """The unit's whole data, then each project's tables, titled with the project's name."""
+    rows = [unit_downloads(unit)]
+    for project in unit.projects:
+        rows += [replace(row, title=f"{project.name}：{row.title}") for row in project_downloads(unit, project)]
+    return tuple(rows)
+
+
+def year_downloads(year: int) -> tuple[DownloadRow, ...]:
+    rows = [DownloadRow(f"{year}年全部数据", tuple(Link(ext.upper(), year_data_path(year, ext))
+                                                   for ext in ("xlsx", "json")),
+                        "XLSX 每张表一个工作表；JSON 按数据格式")]
+    rows += [DownloadRow(f"{year}年{spec.title}表", (Link("CSV", year_csv_path(year, spec)),)) for spec in SPECS]
+    rows.append(DownloadRow("数据包描述", (Link("JSON", DATAPACKAGE),), "Frictionless 数据包：各 CSV 表的字段和关联"))
+    rows += [DownloadRow(title, (Link("JSON", schema_path(name)),), note) for name, title, note in (
+        ("unit.schema.json", "数据格式（JSON Schema）", "一个单位的数据，即单位 JSON 文件的格式"),
+        ("year.schema.json", "年度数据格式（JSON Schema）", "年度 JSON 文件的格式"),
+    )]
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class YearFiles:
+    """Every open data file of a year: path (relative to the year's root) -> bytes."""
+
+    year: int
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def year_files(data: YearData) -> YearFiles:
+    """All downloads of a year, in a stable order."""
+    out = YearFiles(data.year, dict(_year_level_files(data)))
+    for unit in data.units:
+        out.files.update(_unit_files(unit))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _year_level_files(data: YearData) -> tuple[tuple[str, bytes], ...]:
+    files: dict[str, bytes] = {}
+    tables = all_tables(data.units)
+    files[year_data_path(data.year, "xlsx")] = to_xlsx(tables, data.year, f"{data.year}年部门预算绩效文本数据")
+    files[year_data_path(data.year, "json")] = to_json({"year": data.year,
+                                                        "units": [unit_record(u) for u in data.units]})
+    csv_files = {year_csv_path(data.year, t.spec): to_csv(t) for t in tables}
+    files.update(csv_files)
+    for name in SCHEMAS:
+        files[schema_path(name)] = resources.files("budget_site").joinpath("schema", name).read_bytes()
+    files[DATAPACKAGE] = to_json(datapackage(data, csv_files))
+    return tuple(files.items())
+
+
+def unit_files(unit: UnitDocument) -> dict[str, bytes]:
+    """The unit's JSON and each project's tables as CSV and JSON, and one XLSX per project."""
+    return dict(_unit_files(unit))
+
+
+@lru_cache(maxsize=4096)
+def _unit_files(unit: UnitDocument) -> tuple[tuple[str, bytes], ...]:
+    # Cached by the unit's data: a preview rebuilds only the units that changed,
+    # and openpyxl takes some 25 ms a workbook.
+    files: dict[str, bytes] = {}
+    files[unit_data_path(unit, "json")] = to_json(unit_record(unit))
+    for project in unit.projects:
+        tables = []
+        for part in PROJECT_TABLES:
+            table = part.table((unit,)).where(lambda row, p=project: row["项目编码"] == p.code)
+            tables.append(table)
+            files[project_table_path(unit, project, part.slug, "csv")] = to_csv(table)
+            files[project_table_path(unit, project, part.slug, "json")] = to_json({
+                "year": unit.year, "unit": {"code": unit.code, "name": unit.name},
+                "project": project_record(project, part.json_parts),
+            })
+        files[project_workbook_path(unit, project)] = to_xlsx(
+            tables, unit.year, f"{unit.name} {project.name}", [part.title for part in PROJECT_TABLES])
+    return tuple(files.items())
+
+
+# ---------------------------------------------------------------- data package
+
+def datapackage(data: YearData, csv_files: dict[str, bytes]) -> dict:
+    """The Frictionless data package descriptor of the year's CSV tables
+    (paths relative to the descriptor, which sits next to them)."""
+    resources_ = []
+    for spec in SPECS:
+        path = year_csv_path(data.year, spec)
+        content = csv_files[path]
+        schema: dict = {
+            "fields": [{"name": c.name, "type": c.type, "description": c.description} for c in spec.columns],
+            "primaryKey": list(spec.primary_key),
+        }
+        if spec.foreign_key:
+            fields, resource = spec.foreign_key
+            schema["foreignKeys"] = [{"fields": list(fields),
+                                      "reference": {"resource": resource, "fields": list(fields)}}]
+        resources_.append({
+            "name": spec.name,
+            "profile": "tabular-data-resource",
+            "title": spec.title,
+            "path": posixpath.relpath(path, posixpath.dirname(DATAPACKAGE)),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "bytes": len(content),
+            "hash": hashlib.md5(content).hexdigest(),  # noqa: S324 - the checksum Table Schema v1 expects
+            "dialect": {"delimiter": ",", "header": True},
+            "schema": schema,
+        })
+    return {
+        "name": f"budget-performance-{data.year}",
+        "title": f"{data.year}年部门预算绩效文本",
+        "description": (f"{data.year}年各预算单位部门预算绩效文本中的表格：单位、预算项目、资金支出计划和绩效指标。"
+                        "金额单位见“金额单位”字段（一般为万元）。文字以 =、@ 或后面不是数字的 +、- 开头时，"
+                        "为防止电子表格把它当作公式，CSV 中在前面加了一个英文单引号 '。"),
+        "profile": "tabular-data-package",
+        "resources": resources_,
+    }

@@ -1,0 +1,75 @@
+"""Helpers of the browser tests of the published site: where it is put, what a
+page requested and what went wrong."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import serve_directory
+
+SUB_PATH = "xxgk/ysjx"
+# Material's result list says how many results it found, or that it found none.
+RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
+           " return m && /结果|没有找到/.test(m.textContent) }")
+
+
+class Recorder:
+    """Every request a page makes, and everything that went wrong."""
+
+    def __init__(self, page):
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("pageerror", lambda e: self.problems.append(f"error: {e}"))
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} {m.location}"))
+
+    def check(self, base: str, allowed_outside_years: tuple[str, ...]) -> None:
+        """No problem; every request inside ``base``, in a year folder or one of the allowed files."""
+        assert not self.problems, "\n".join(self.problems)
+        origin = urlsplit(base)
+        for url in self.requests:
+            parts = urlsplit(url)
+            assert (parts.scheme, parts.netloc) == (origin.scheme, origin.netloc), url
+            assert parts.path.startswith(origin.path + "/"), url
+            rest = parts.path[len(origin.path) + 1:]
+            assert rest.split("/")[0] in ("2021", "2022", "2023") or rest in allowed_outside_years, url
+
+
+@contextlib.contextmanager
+def placed(site: Path, where: str, tmp_path: Path) -> Iterator[str]:
+    """The site served from the domain root, from a sub-path, or opened as files; yields its base URL."""
+    if where == "file":
+        yield site.resolve().as_uri()
+        return
+    if where == "root":
+        with serve_directory(site) as base:
+            yield base
+        return
+    (tmp_path / SUB_PATH).parent.mkdir(parents=True)
+    (tmp_path / SUB_PATH).symlink_to(site.resolve(), target_is_directory=True)
+    with serve_directory(tmp_path) as base:
+        yield f"{base}/{SUB_PATH}"
+
+
+def settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+
+
+def switch_year(page, title: str) -> None:
+    page.hover(".md-version")
+    with page.expect_navigation():
+        page.click(f".md-version__link >> text={title}")
+    settle(page)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
