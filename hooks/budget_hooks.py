@@ -26,7 +26,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from budget_site.archive import date_epoch, publication_date
+from budget_site.downloads import DownloadWriter, fill_sizes, size_marker
 from budget_site.loading import load_data
+from budget_site.opendata import DOWNLOADS
 from budget_site.pages import Heading, NavItem, YearPlan, plan_year
 from budget_site.problems import DataError
 from budget_site.search_index import compact_search_index
@@ -34,6 +36,9 @@ from budget_site.search_index import compact_search_index
 log = logging.getLogger("mkdocs.hooks.budget")
 
 _plan: YearPlan | None = None
+_downloads: DownloadWriter | None = None
+# `mkdocs serve` keeps the downloads of unchanged units from one rebuild to the next.
+_download_cache: dict | None = None
 _unit_sections: set[int] = set()
 _page_urls: list[str] = []
 _date = None  # the year's publication date (archive.publication_date)
@@ -53,8 +58,13 @@ def data_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent.joinpath(configured).resolve()
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    global _download_cache
+    _download_cache = {} if command == "serve" else None
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _date
+    global _plan, _date, _downloads
     # `budget-site build` has loaded and validated every year already.
     years = config.extra.pop("budget_preloaded", None)
     if years is None:
@@ -68,9 +78,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise Abort(f"数据中没有 {year} 年度（已有：{'、'.join(map(str, sorted(years)))}）")
     _load_search_terms()
     previous = max((y for y in years if y < year), default=None)
+    # Pages mark where each download's size goes; on_page_context fills them in.
     _plan = plan_year(years[year], directory_urls=config.use_directory_urls,
-                      previous=years[previous] if previous is not None else None)
+                      previous=years[previous] if previous is not None else None, download_size=size_marker)
     _date = publication_date(years[year])
+    # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
+    # now; each is written into the site folder (cleaned by then) when a page asks for
+    # its size, and the rest after the last page (on_post_build).
+    if _downloads is not None:  # left by a preview's failed rebuild
+        _downloads.close()
+    _downloads = DownloadWriter(years[year], Path(config.site_dir), cache=_download_cache)
     config.extra["budget_year"] = year
     config.extra["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in str(script) else script
                                  for script in config.extra.get("polyfills", [])]
@@ -106,10 +123,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri):
             raise Abort(f"docs/{page.src_uri} 与生成的页面重名，请删除或改名")
         files.append(File.generated(config, page.src_uri, content=""))
-    for path, content in _plan.files.items():  # open data: CSV, XLSX, JSON, data package, schemas
-        if files.get_file_from_path(path):
-            raise Abort(f"docs/{path} 与生成的下载文件重名，请删除或改名")
-        files.append(File.generated(config, path, content=content))
+    clash = next((f.src_uri for f in files if f.src_uri.startswith(f"{DOWNLOADS}/")), None)
+    if clash:
+        raise Abort(f"docs/{clash}：docs/{DOWNLOADS}/ 留给生成的下载文件，请删除或改名")
     return files
 
 
@@ -124,6 +140,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
+@event_priority(100)  # before Material's search plugin reads the page
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     """Each page's navigation holds the year home, its own unit with its chapters and
     projects, and the hand-written pages, not every unit of the year: page size and
@@ -134,6 +151,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     else:
         items = [item for item in nav.items if id(item) not in _unit_sections or item in page.ancestors]
     context["nav"] = Navigation(items, nav.pages)
+    if _downloads is not None and page.content:
+        page.content = fill_sizes(page.content, _downloads.size)
     return context
 
 
@@ -153,8 +172,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     generated = _plan.page(page.file.src_uri) if _plan else None
     if generated is None:
         return html
-    page.toc = get_toc([_toc_token(h) for h in generated.headings])
-    return generated.html
+    rendered = generated.render()
+    page.toc = get_toc([_toc_token(h) for h in rendered.headings])
+    return rendered.html
 
 
 def _toc_token(heading: Heading) -> dict:
@@ -170,6 +190,8 @@ def _toc_token(heading: Heading) -> dict:
 # plugin (-100) copies it into search/search_index.js for file://.
 @event_priority(-50)
 def on_post_build(config: MkDocsConfig) -> None:
+    if _downloads is not None:
+        _downloads.finish()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         index.write_text(compact_search_index(index.read_text("utf-8")), encoding="utf-8")
@@ -183,10 +205,13 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
     """MkDocs links the 404 page from the server root ("/"), outside the year; link it
-    from its own folder instead, like every other page of the year."""
+    from its own folder instead, like every other page of the year. Its navigation
+    leaves the units out, like every page but the year home."""
     if template_name == "404.html":
         from mkdocs.utils import normalize_url
 
+        nav = context["nav"]
+        context["nav"] = Navigation([item for item in nav.items if id(item) not in _unit_sections], nav.pages)
         context["base_url"] = "."
         context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
         context["extra_javascript"] = [normalize_url(str(path), None, ".") for path in config.extra_javascript]
@@ -208,6 +233,11 @@ def _write_sitemap(config: MkDocsConfig) -> None:
     with (site / "sitemap.xml.gz").open("wb") as raw, \
             gzip.GzipFile("sitemap.xml", "wb", 9, raw, mtime=date_epoch(_date)) as packed:
         packed.write(xml)
+
+
+def on_build_error(error: Exception) -> None:
+    if _downloads is not None:
+        _downloads.close()
 
 
 def on_serve(server, config: MkDocsConfig, builder):

@@ -39,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from budget_site.downloads import size_text  # noqa: E402
 from budget_site.loading import load_data  # noqa: E402
 from budget_site.pages import plan_year  # noqa: E402
 
@@ -71,23 +72,56 @@ class Row:
         return self.build_s / self.floor_s
 
 
+def tree_rss_kb(pid: int) -> int:
+    """Resident KB of a process and all its descendants (the build's worker processes)."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += tree_rss_kb(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one command."""
+    """Wall seconds and peak resident MB of one command, worker processes included
+    (sampled every 50 ms, and never below the kernel's peak of the command itself)."""
+    errors = tempfile.TemporaryFile()
     start = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=errors)
+    peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_kb
+        while not done.wait(0.05):
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
     if status != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+        errors.seek(0)
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{errors.read().decode()}")
+    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024
 
 
-def floor_config(data: Path, work: Path) -> Path:
-    """The same pages as pre-rendered Markdown, built by plain MkDocs + Material."""
+def floor_config(data: Path, site: Path, work: Path) -> Path:
+    """The same pages as pre-rendered Markdown, built by plain MkDocs + Material
+    (download sizes taken from our build in ``site``)."""
     docs = work / "floor-docs"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(ROOT / "docs", docs)
-    plan = plan_year(load_data(data)[YEAR])
+    years = load_data(data)
+    plan = plan_year(years[YEAR], directory_urls=False,
+                     download_size=lambda path: size_text((site / str(YEAR) / path).stat().st_size))
     for page in plan.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +139,7 @@ def floor_config(data: Path, work: Path) -> Path:
 
 
 def page_sizes(site: Path) -> list[int]:
-    return sorted(p.stat().st_size for p in site.rglob("index.html"))
+    return sorted(p.stat().st_size for p in site.rglob("*.html"))
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -201,14 +235,14 @@ def serve_ratio(data: Path, floor: Path, work: Path) -> float:
         text = unit.read_text("utf-8")
         unit.write_text(re.sub(r"(prepared_by: )(.*)", rf"\g<1>\g<2>{marker}", text, count=1), encoding="utf-8")
 
-    ours = rebuild_seconds(ROOT / "mkdocs.yml", {**ENV, "BUDGET_DATA": str(data)}, edit_ours, f"{unit.stem}/",
+    ours = rebuild_seconds(ROOT / "mkdocs.yml", {**ENV, "BUDGET_DATA": str(data)}, edit_ours, f"{unit.stem}/index.html",
                            marker)
     page = work / "floor-docs" / unit.stem / "index.md"
 
     def edit_floor():
         page.write_text(page.read_text("utf-8").replace("编制</p>", f"{marker}编制</p>", 1), encoding="utf-8")
 
-    plain = rebuild_seconds(floor, ENV, edit_floor, f"{unit.stem}/", marker)
+    plain = rebuild_seconds(floor, ENV, edit_floor, f"{unit.stem}/index.html", marker)
     return ours / plain
 
 
@@ -216,11 +250,13 @@ def measure(units: int, repeats: int, work: Path, with_serve: bool) -> Row:
     data = work / f"data-{units}"
     shutil.rmtree(data, ignore_errors=True)
     write_units(data, years=[YEAR], units=units, seed=1, reference=ROOT / "data" / str(YEAR) / "230001.yaml")
-    floor = floor_config(data, work)
     site = work / f"site-{units}"
+    build = [str(BIN / "budget-site"), "build", "--data", str(data), "--site", str(site)]
+    timed(build)  # warms the caches, and the floor takes its download sizes from it
+    floor = floor_config(data, site, work)
     ours, plain, peaks = [], [], []
     for _ in range(repeats):
-        seconds, peak = timed([str(BIN / "budget-site"), "build", "--data", str(data), "--site", str(site)])
+        seconds, peak = timed(build)
         ours.append(seconds)
         peaks.append(peak)
         plain.append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(floor)])[0])

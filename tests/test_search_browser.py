@@ -28,7 +28,8 @@ TOP = 5
 
 
 def squash(text: str) -> str:
-    return re.sub(r"[\s\u200b]+", "", text)
+    """White space and the index's word boundaries (search_index.WORD_BOUNDARY) removed."""
+    return re.sub(r"[\s\u200b\x7f]+", "", text)
 
 
 def read_queries() -> list[tuple[str, str]]:

@@ -418,6 +418,12 @@ def year_data_path(year: int, extension: str) -> str:
     return f"{DOWNLOADS}/{year}.{extension}"
 
 
+def owner_of(path: str) -> str | None:
+    """The code of the unit whose files hold ``path``; None for the year's own files."""
+    parts = path.split("/")
+    return parts[1] if len(parts) == 3 and parts[0] == DOWNLOADS else None
+
+
 def unit_data_path(unit: UnitDocument, extension: str) -> str:
     return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
 
@@ -497,10 +503,16 @@ class YearFiles:
 
 def year_files(data: YearData) -> YearFiles:
     """All downloads of a year, in a stable order."""
-    out = YearFiles(data.year, dict(_year_level_files(data)))
+    out = YearFiles(data.year, year_level_files(data))
     for unit in data.units:
         out.files.update(_unit_files(unit))
     return out
+
+
+def year_level_files(data: YearData) -> dict[str, bytes]:
+    """The year's own files: all of its data (XLSX, JSON, a CSV per table), the
+    data package and the schemas."""
+    return dict(_year_level_files(data))
 
 
 @lru_cache(maxsize=8)

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from . import charts, opendata
 from .changes import UnitChange, compare_years
-from .formatting import filesize, money, percent
+from .downloads import InProcessSizes
+from .formatting import money, percent
 from .model import Indicator, Project, UnitDocument, YearData
+
+# A download's size as HTML, from its path under the year's root.
+SizeOf = Callable[[str], Markup]
 
 CHAPTERS = (
     ("overall-goals", "一、总体绩效目标", "overall_goals.html"),
@@ -39,12 +44,33 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    headings: tuple[Heading, ...]  # nested, h1 at the top
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
+    """A page of the year, rendered when MkDocs gets to it (``render``): a province's
+    pages are never all held in memory at once."""
+
     src_uri: str  # e.g. "230001/index.md"
     nav_title: str  # plain text
     title: str  # plain text for <title>
-    html: str
-    headings: tuple[Heading, ...]  # nested, h1 at the top
+    template: str
+    context: Mapping[str, object] = field(repr=False, compare=False)
+
+    def render(self) -> RenderedPage:
+        html = render(self.template, **self.context)
+        return RenderedPage(html, headings_of(html))
+
+    @property
+    def html(self) -> str:
+        return self.render().html
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self.render().headings
 
 
 @dataclass(frozen=True)
@@ -61,8 +87,6 @@ class YearPlan:
     year: int
     pages: tuple[GeneratedPage, ...]
     nav: tuple[NavItem, ...]
-    # Open data files (CSV, XLSX, JSON, data package, schemas): path under the year's root -> bytes.
-    files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     by_uri: dict[str, GeneratedPage] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +143,7 @@ def template_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, percent=percent, filesize=filesize)
+    env.filters.update(money=money, percent=percent)
     env.globals.update(
         year_title=year_title, project_heading=project_heading,
         indicator_rows=indicator_rows, chapter_uri=chapter_uri, project_uri=project_uri,
@@ -188,9 +212,7 @@ def _page(
     def to_file(path: str) -> str:
         return file_link(src_uri, path, directory_urls)
 
-    context.setdefault("sizes", {})
-    html = render(template, link=link, file_link=to_file, **context)
-    return GeneratedPage(src_uri, nav_title, title, html, headings_of(html))
+    return GeneratedPage(src_uri, nav_title, title, template, dict(context, link=link, file_link=to_file))
 
 
 # ---------------------------------------------------------------- planning
@@ -207,36 +229,36 @@ def project_uri(unit: UnitDocument, project: Project) -> str:
     return f"{unit_dir(unit)}/{project.code}.md"
 
 
-def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | None = None) -> YearPlan:
+def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | None = None,
+              download_size: SizeOf | None = None) -> YearPlan:
     """All generated pages and the navigation of one year's site; ``previous`` is the
-    latest earlier year in the data, which the pages compare with."""
+    latest earlier year in the data, which the pages compare with. ``download_size``
+    shows a download's size (by default the files are made here to measure them)."""
     changes = compare_years(data, previous)
-    files = opendata.year_files(data).files
-    sizes = {path: len(content) for path, content in files.items()}
+    download_size = download_size or InProcessSizes(data)
     pages = [_page("index.md", year_title(data.year), year_title(data.year), "year_home.html",
-                   directory_urls, data=data, changes=changes, sizes=sizes)]
+                   directory_urls, data=data, changes=changes, download_size=download_size)]
     nav = []
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.code), sizes)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.code), download_size)
         pages += unit_pages
         nav.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
-    return YearPlan(data.year, tuple(pages), tuple(nav), files)
+    return YearPlan(data.year, tuple(pages), tuple(nav))
 
 
-def plan_unit(unit: UnitDocument, directory_urls: bool = True, change: UnitChange | None = None,
-              sizes: Mapping[str, int] | None = None) -> list[GeneratedPage]:
-    """The pages of one unit; ``sizes`` are the download sizes the pages show."""
-    sizes = sizes or {}
+def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | None,
+              download_size: SizeOf) -> list[GeneratedPage]:
+    """The pages of one unit; ``download_size`` shows a download's size."""
     base = unit_dir(unit)
     suffix = f"{unit.name} · {year_title(unit.year)}"
     pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
-                   change=change, sizes=sizes)]
+                   change=change, download_size=download_size)]
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
-                           directory_urls, unit=unit, sizes=sizes))
+                           directory_urls, unit=unit, download_size=download_size))
     for index, project in enumerate(unit.projects, start=1):
         pages.append(_page(
             f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
-            "project.html", directory_urls, unit=unit, project=project, index=index, sizes=sizes,
+            "project.html", directory_urls, unit=unit, project=project, index=index, download_size=download_size,
         ))
     return pages

@@ -6,8 +6,10 @@ Readers on slow connections download the whole index before their first
 search, so it is rewritten as UTF-8, without the markup tags the result list
 does not need, and with sections of the same kind next to each other: their
 shared wording then falls inside gzip's 32 KB window, which is what keeps the
-download of a county's index small. jieba's word boundaries (U+200B) stay:
-the search worker ranks whole-word matches with them.
+download of a county's index small. jieba's word boundaries stay, since the
+search worker ranks whole-word matches with them, but as one byte (DEL, which
+YAML data cannot hold) instead of U+200B's three, and not next to white
+space, which is a boundary anyway.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ import re
 
 _MARKUP = re.compile(r"</?(?:p|li|ul|ol|code|pre|sub|sup)>")
 _SPACE = re.compile(r"[ \t\r\n]+")
+_JIEBA_BOUNDARY = "\u200b"
+WORD_BOUNDARY = "\x7f"  # what overrides/assets/javascripts/search-worker.js reads
+_REDUNDANT_BOUNDARY = re.compile("\u200b*( )\u200b*|^\u200b+|\u200b+$")
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
+    text = _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
+    return _REDUNDANT_BOUNDARY.sub(r"\1", text).replace(_JIEBA_BOUNDARY, WORD_BOUNDARY)
 
 
 def _kind(location: str) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import check_frozen, frozen_years, restore_year, write_build_info
+from .downloads import close_all
 from .loading import load_data
 from .model import YearData
 from .pages import render, year_title
@@ -68,6 +69,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
         (staging / "versions.json").write_text(versions_json(years), encoding="utf-8")
         _swap_in(staging, site_dir)
     except BaseException:
+        close_all()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return built

@@ -15,7 +15,8 @@
  *   "工作中心" finds 群众工作中心 and a project code finds its project);
  * - sections are ranked with BM25 over those substring matches, title hits
  *   weigh more, and a match that coincides with the word boundaries jieba
- *   put into the index (U+200B) weighs a little more than one inside a word;
+ *   put into the index (U+200B, written as DEL by search_index.py) weighs a
+ *   little more than one inside a word;
  * - only when no section holds a term is that term cut into the longest
  *   pieces that occur in the site, and sections are ranked by how many of
  *   the pieces they hold; missing terms are reported as Material does;
@@ -72,8 +73,9 @@ function normaliseChar(ch) {
 
 /*
  * The searchable form of a display string: NFKC-folded, lower-case, white
- * space and jieba's U+200B separators removed. `map[i]` is the display index
- * of searchable character i, and `bounds[i]` is 1 where a word starts.
+ * space and jieba's word separators (DEL or U+200B) removed. `map[i]` is the
+ * display index of searchable character i, and `bounds[i]` is 1 where a word
+ * starts.
  */
 function prepare(raw) {
   const display = []
@@ -82,7 +84,7 @@ function prepare(raw) {
   const wordStart = []
   let boundary = true
   for (const ch of raw) {
-    if (ch === "\u200b") { boundary = true; continue }
+    if (ch === "\x7f" || ch === "\u200b") { boundary = true; continue }
     if (/\s/.test(ch)) {
       if (display.length && display[display.length - 1] !== " ") display.push(" ")
       boundary = true

@@ -1,0 +1,171 @@
+"""Write a year's open data files while MkDocs renders its pages.
+
+The files themselves are made by ``opendata``; this module decides where and
+when. openpyxl takes some 25 ms a workbook, as long as MkDocs takes for the
+pages of a project, so made one after the other the downloads would add
+more than half to a build. Worker processes make them instead, the year's
+own files first (every page links to them), then unit by unit in the order
+MkDocs builds the pages; the pages carry a marker where a
+file's size goes (``size_marker``) that is filled in (``fill_sizes``) when
+MkDocs gets to the page, by which time the unit's files are usually there.
+
+A small year (or a machine with one core) does the same work in-process:
+starting a worker costs more than it saves there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from html import unescape
+from multiprocessing import get_context
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import opendata
+from .formatting import filesize
+from .model import UnitDocument, YearData
+
+# Below this many units the files are made in-process.
+MIN_UNITS_FOR_WORKERS = 12
+
+Files = dict[str, bytes]
+
+_open: weakref.WeakSet[DownloadWriter] = weakref.WeakSet()
+
+
+def size_text(size: int) -> Markup:
+    return Markup('<span class="budget-size">{}</span>').format(filesize(size))
+
+
+def size_marker(path: str) -> Markup:
+    """Stands in a page for the size of the download ``path`` until it is known. An
+    element, so no text from data (always escaped) can ever look like one."""
+    return Markup('<budget-size path="{}"></budget-size>').format(path)
+
+
+_MARKER = re.compile(r'<budget-size path="([^"<>]*)"></budget-size>')
+
+
+def fill_sizes(html: str, size_of: Callable[[str], int]) -> str:
+    """Replace every size marker with the file's size."""
+    return _MARKER.sub(lambda m: size_text(size_of(unescape(m.group(1)))), html)
+
+
+class InProcessSizes:
+    """The sizes of a year's downloads, made in-process when first asked for (for
+    pages rendered outside a build, as the tests do)."""
+
+    def __init__(self, data: YearData):
+        self._data = data
+        self._sizes: dict[str, int] | None = None
+
+    def __call__(self, path: str) -> Markup:
+        if self._sizes is None:
+            self._sizes = {p: len(c) for p, c in opendata.year_files(self._data).files.items()}
+        return size_text(self._sizes[path])
+
+
+class DownloadWriter:
+    """Makes a year's downloads (in worker processes for a large year) and writes
+    them under ``site_dir``; ``size`` waits for the file it is asked about.
+
+    ``cache`` (unit or year data -> files) lets ``mkdocs serve`` remake only the
+    units that changed since the last rebuild."""
+
+    def __init__(self, data: YearData, site_dir: Path, cache: dict | None = None, workers: int | None = None):
+        self._data = data
+        self._site_dir = site_dir
+        self._cache = cache
+        if workers is None:
+            workers = (os.cpu_count() or 1) - 1 if len(data.units) >= MIN_UNITS_FOR_WORKERS else 0
+        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init)
+                      if workers > 0 else None)
+        _open.add(self)
+        # What each part of the year (a unit code, or None for the year's own files) waits for.
+        self._pending: dict[str | None, Future | Callable[[], Files]] = {}
+        self._sizes: dict[str, int] = {}
+        # Every page links to the year's whole data: its files come first.
+        self._pending[None] = self._job(data, _year_files, data)
+        for unit in data.units:
+            self._pending[unit.code] = self._job(unit, _unit_files, unit)
+
+    def _job(self, key: UnitDocument | YearData, make: Callable, argument) -> Future | Callable[[], Files]:
+        if self._cache is not None and key in self._cache:
+            files = self._cache[key]
+            return lambda: files
+        if self._pool is not None:
+            future = self._pool.submit(make, argument)
+            if self._cache is not None:
+                future.add_done_callback(lambda f: f.exception() or self._cache.__setitem__(key, f.result()))
+            return future
+
+        def made() -> Files:
+            files = make(argument)
+            if self._cache is not None:
+                self._cache[key] = files
+            return files
+        return made
+
+    def size(self, path: str) -> int:
+        """The size of the download ``path``, after writing its part of the year."""
+        if path not in self._sizes:
+            self._take(opendata.owner_of(path))
+        return self._sizes[path]
+
+    def _take(self, key: str | None) -> None:
+        job = self._pending.pop(key, None)
+        if job is None:
+            return
+        files = job.result() if isinstance(job, Future) else job()
+        for path, content in files.items():
+            target = self._site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            self._sizes[path] = len(content)
+
+    def finish(self) -> None:
+        """Write whatever is left; a worker's error is raised here."""
+        try:
+            for key in list(self._pending):
+                self._take(key)
+        finally:
+            self.close()
+        if self._cache is not None:  # keep only what this year is made of now
+            current = {self._data, *self._data.units}
+            for key in [k for k in self._cache if k not in current]:
+                del self._cache[key]
+
+    def close(self) -> None:
+        """Stop the workers (after a failed build: the unfinished work is dropped)."""
+        self._pending.clear()
+        _open.discard(self)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def close_all() -> None:
+    """Stop every writer's workers: a build was interrupted (Ctrl-C) before MkDocs
+    could say so to the hooks."""
+    for writer in list(_open):
+        writer.close()
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group; the build in the parent decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _unit_files(unit: UnitDocument) -> Files:
+    return opendata.unit_files(unit)
+
+
+def _year_files(data: YearData) -> Files:
+    return opendata.year_level_files(data)
+
