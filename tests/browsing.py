@@ -23,7 +23,10 @@ class Recorder:
         self.requests: list[str] = []
         self.problems: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        # A request cut short because the test moved on to the next page (net::ERR_ABORTED,
+        # often the favicon) is not a failure; a missing file shows as its HTTP status.
+        page.on("requestfailed", lambda r: r.failure == "net::ERR_ABORTED"
+                or self.problems.append(f"failed: {r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         page.on("pageerror", lambda e: self.problems.append(f"error: {e}"))
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} {m.location}"))

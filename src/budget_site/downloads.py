@@ -5,9 +5,9 @@ when. openpyxl takes some 25 ms a workbook, as long as MkDocs takes for the
 pages of a project, so made one after the other the downloads would add
 more than half to a build. Worker processes make them instead, the year's
 own files first (every page links to them), then unit by unit in the order
-MkDocs builds the pages; the pages carry a marker where a
-file's size goes (``size_marker``) that is filled in (``fill_sizes``) when
-MkDocs gets to the page, by which time the unit's files are usually there.
+MkDocs builds the pages. The pages carry a marker where a file's size goes
+(``size_marker``), filled in (``fill_sizes``) when MkDocs gets to the page,
+by which time the unit's files are usually there.
 
 A small year (or a machine with one core) does the same work in-process:
 starting a worker costs more than it saves there.
@@ -21,9 +21,12 @@ import signal
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from html import unescape
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -88,29 +91,18 @@ class DownloadWriter:
                       if workers > 0 else None)
         _open.add(self)
         # What each part of the year (a unit code, or None for the year's own files) waits for.
-        self._pending: dict[str | None, Future | Callable[[], Files]] = {}
+        self._pending: dict[str | None, _Job] = {}
         self._sizes: dict[str, int] = {}
         # Every page links to the year's whole data: its files come first.
-        self._pending[None] = self._job(data, _year_files, data)
+        self._pending[None] = self._job(data, opendata.year_level_files)
         for unit in data.units:
-            self._pending[unit.code] = self._job(unit, _unit_files, unit)
+            self._pending[unit.code] = self._job(unit, opendata.unit_files)
 
-    def _job(self, key: UnitDocument | YearData, make: Callable, argument) -> Future | Callable[[], Files]:
-        if self._cache is not None and key in self._cache:
-            files = self._cache[key]
-            return lambda: files
-        if self._pool is not None:
-            future = self._pool.submit(make, argument)
-            if self._cache is not None:
-                future.add_done_callback(lambda f: f.exception() or self._cache.__setitem__(key, f.result()))
-            return future
-
-        def made() -> Files:
-            files = make(argument)
-            if self._cache is not None:
-                self._cache[key] = files
-            return files
-        return made
+    def _job(self, source: UnitDocument | YearData, make: Callable[[Any], Files]) -> _Job:
+        if self._cache is not None and source in self._cache:
+            files = self._cache[source]
+            return _Job(source, lambda _: files)
+        return _Job(source, make, self._pool.submit(make, source) if self._pool is not None else None)
 
     def size(self, path: str) -> int:
         """The size of the download ``path``, after writing its part of the year."""
@@ -122,7 +114,12 @@ class DownloadWriter:
         job = self._pending.pop(key, None)
         if job is None:
             return
-        files = job.result() if isinstance(job, Future) else job()
+        try:
+            files = job.future.result() if job.future is not None else job.make(job.source)
+        except BrokenProcessPool:  # a worker was killed (out of memory?): its work is done here
+            files = job.make(job.source)
+        if self._cache is not None:
+            self._cache[job.source] = files
         for path, content in files.items():
             target = self._site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +147,13 @@ class DownloadWriter:
             self._pool = None
 
 
+@dataclass
+class _Job:
+    source: UnitDocument | YearData  # what the files are made from
+    make: Callable[[Any], Files]
+    future: Future | None = None  # None: made in-process when needed
+
+
 def close_all() -> None:
     """Stop every writer's workers: a build was interrupted (Ctrl-C) before MkDocs
     could say so to the hooks."""
@@ -160,12 +164,4 @@ def close_all() -> None:
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group; the build in the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _unit_files(unit: UnitDocument) -> Files:
-    return opendata.unit_files(unit)
-
-
-def _year_files(data: YearData) -> Files:
-    return opendata.year_level_files(data)
 
