@@ -201,7 +201,7 @@ def free_port() -> int:
 def rebuild_seconds(config: Path, env: dict, edit, url_path: str, marker: str) -> float:
     """Seconds from editing a file to ``mkdocs serve`` serving the changed page."""
     port = free_port()
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-livereload", "-f", str(config), "-a",
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-f", str(config), "-a",
                                f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/{url_path}"
@@ -219,9 +219,9 @@ def rebuild_seconds(config: Path, env: dict, edit, url_path: str, marker: str) -
         raise SystemExit(f"mkdocs serve did not show {text!r} at {url}")
 
     try:
-        wait_for("</html>", 1800)
+        wait_for("</html>", 900)
         edit()
-        return wait_for(marker, 1800)
+        return wait_for(marker, 900)
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
