@@ -20,45 +20,33 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# $(call apt_install,PACKAGE,MESSAGE): install a Debian package when run as root,
+# otherwise say in Chinese what is missing and how to install it.
+apt_install = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else \
+	  echo "$(2)：sudo apt-get install $(1)" >&2; exit 1; \
+	fi
+
 # Browser tests use Debian's chromium (never a browser download of Playwright's own).
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "需要 Debian 的 chromium：sudo apt-get install chromium" >&2; exit 1; \
-	  fi; }
+	@test -x /usr/bin/chromium || { $(call apt_install,chromium,需要 Debian 的 chromium); }
 
 # Chinese fonts for Chromium, so printed pages (the PDF print test) carry real text.
 cjk-fonts: chromium
-	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
-	  else \
-	    echo "需要中文字体：sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
-	  fi; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { $(call apt_install,fonts-noto-cjk,需要中文字体); }
 
 # Debian's nginx for the test of the sample configuration (deploy/nginx/); the
 # test starts its own nginx on 127.0.0.1, never the system service.
 nginx:
-	@test -x /usr/sbin/nginx || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	  else \
-	    echo "需要 Debian 的 nginx：sudo apt-get install nginx" >&2; exit 1; \
-	  fi; }
+	@test -x /usr/sbin/nginx || { $(call apt_install,nginx,需要 Debian 的 nginx); }
 
 # axe-core for the accessibility tests: the exact version pinned in
 # tests/package-lock.json, from the npm registry (npm from Debian if missing).
 AXE := tests/node_modules/axe-core/axe.min.js
 axe: $(AXE)
 $(AXE): tests/package.json tests/package-lock.json
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-	  else \
-	    echo "需要 npm：sudo apt-get install npm" >&2; exit 1; \
-	  fi; }
+	@command -v npm >/dev/null || { $(call apt_install,npm,需要 npm); }
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -48,6 +48,8 @@ def test_build_writes_one_site_per_year_and_keeps_it_on_failure(tmp_path):
     result = run("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     assert (site / "2023" / "230001" / "index.html").is_file() and (site / "index.html").is_file()
+    # mkdocs.yml ships without the publishing body's registration details
+    assert "extra.footer 中尚未填写主办单位、ICP备案号、公安机关备案号、网站标识码" in result.stderr
     before = tree_digest(site)
 
     data = tmp_path / "data"

@@ -93,7 +93,9 @@ class DownloadWriter:
         # What each part of the year (a unit code, or None for the year's own files) waits for.
         self._pending: dict[str | None, _Job] = {}
         self._sizes: dict[str, int] = {}
-        # Every page links to the year's whole data: its files come first.
+        # Every page links to the year's whole data: its files come first. Workers get
+        # the data without its field positions, half its size (they compare equal).
+        data = data.without_positions()
         self._pending[None] = self._job(data, opendata.year_level_files)
         for unit in data.units:
             self._pending[unit.code] = self._job(unit, opendata.unit_files)

@@ -7,7 +7,7 @@ the YAML, so the shape of the data is decided in exactly one place.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -163,6 +163,11 @@ class YearData:
     @property
     def budget_total(self) -> Decimal:
         return sum((u.budget_total for u in self.units), Decimal("0"))
+
+    def without_positions(self) -> YearData:
+        """The year without the line and column of every field: they serve review
+        messages only, and a province's take some 100 MB in each process."""
+        return replace(self, units=tuple(replace(u, positions={}) for u in self.units))
 
     @property
     def fiscal_total(self) -> Decimal:
