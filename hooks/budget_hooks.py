@@ -147,13 +147,17 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     build time stay flat as a county grows to a province. Only the year home lists
     every unit, as one link each."""
     if page.is_homepage:
-        items = [_unit_link(item) if id(item) in _unit_sections else item for item in nav.items]
+        context["nav"] = Navigation([_unit_link(i) if id(i) in _unit_sections else i for i in nav.items], nav.pages)
     else:
-        items = [item for item in nav.items if id(item) not in _unit_sections or item in page.ancestors]
-    context["nav"] = Navigation(items, nav.pages)
+        context["nav"] = _without_units(nav, keep=page.ancestors)
     if _downloads is not None and page.content:
         page.content = fill_sizes(page.content, _downloads.size)
     return context
+
+
+def _without_units(nav: Navigation, keep=()) -> Navigation:
+    """The navigation without the units' sections, but for those in ``keep``."""
+    return Navigation([item for item in nav.items if id(item) not in _unit_sections or item in keep], nav.pages)
 
 
 def _unit_link(section: Section) -> Link:
@@ -210,8 +214,7 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
     if template_name == "404.html":
         from mkdocs.utils import normalize_url
 
-        nav = context["nav"]
-        context["nav"] = Navigation([item for item in nav.items if id(item) not in _unit_sections], nav.pages)
+        context["nav"] = _without_units(context["nav"])
         context["base_url"] = "."
         context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
         context["extra_javascript"] = [normalize_url(str(path), None, ".") for path in config.extra_javascript]

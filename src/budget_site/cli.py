@@ -130,7 +130,7 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
         return 1
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from .site_build import build_site, missing_footer_items
+    from .site_build import build_site
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
@@ -144,10 +144,10 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
         return 1
     finally:
         mkdocs_log.removeHandler(handler)
-    for year in built:
+    for year in built.years:
         restored = f"（已冻结，从 {year.restored_from} 原样恢复）" if year.restored_from else ""
         print(f"{site_dir}/{year.year}/：{year.units} 个单位，{year.projects} 个项目{restored}")
-    if missing := missing_footer_items(config_file):
+    if missing := built.missing_footer:
         print(f"提醒：{config_file} 的 extra.footer 中尚未填写{'、'.join(missing)}，页脚不显示这些信息；"
               "发布前请填写本网站的登记信息。", file=sys.stderr)
     return 0

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,13 +40,20 @@ class BuiltYear:
     restored_from: Path | None = None  # the archive a frozen year was restored from
 
 
-def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None) -> list[BuiltYear]:
+@dataclass(frozen=True)
+class BuiltSite:
+    years: list[BuiltYear]
+    missing_footer: list[str]  # registration details mkdocs.yml does not give yet (FOOTER_ITEMS)
+
+
+def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None) -> BuiltSite:
     """Validate all data, build each year (restore the frozen ones from ``archives_dir``,
     by default ``archives/`` beside ``site_dir``), write the portal, then swap ``site_dir`` in."""
     years = load_data(data_dir)  # raises DataError before anything is written
     years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
-    frozen = frozen_years(data_dir, years, load_config(str(config_file)).extra.get("budget_frozen"))
+    extra = load_config(str(config_file)).extra
+    frozen = frozen_years(data_dir, years, extra.get("budget_frozen"))
     archives = {year: check_frozen(data_dir, year, archives_dir).archive for year in sorted(frozen)}
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -73,16 +81,15 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
         close_all()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return built
+    return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
 
 
 FOOTER_ITEMS = {"host": "主办单位", "icp": "ICP备案号", "police": "公安机关备案号", "site_code": "网站标识码"}
 
 
-def missing_footer_items(config_file: Path) -> list[str]:
+def missing_footer_items(footer: Mapping) -> list[str]:
     """The footer's registration details (mkdocs.yml extra.footer) not filled in yet:
     a government site must show them, and only the publishing body knows them."""
-    footer = load_config(str(config_file)).extra.get("footer") or {}
     return [label for key, label in FOOTER_ITEMS.items() if not str(footer.get(key) or "").strip()]
 
 
