@@ -6,13 +6,31 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from budget_site.site_build import build_site
+
+# Property tests: `make test` (and CI) draw the same examples on every run
+# (derandomize), so a red run is never chance and a change that has nothing to do
+# with a test cannot turn it red; a failure prints the example and its
+# reproduce_failure blob. `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws new random
+# examples, ten times as many (``examples``), to look for what the fixed ones miss.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None)
+settings.register_profile("fuzz", derandomize=False, print_blob=True, deadline=None,
+                          phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink, Phase.explain])
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples: ``count`` in CI, ten times more in ``make fuzz``."""
+    return count * 10 if PROFILE == "fuzz" else count
 
 ROOT = Path(__file__).resolve().parent.parent
 # The reference document as converted from its PDF; a copy of ../shared/documents/ so a clone is self-contained.

@@ -18,7 +18,7 @@ from budget_site.pages import plan_year
 from budget_site.site_build import build_site
 from budget_site.validation import BIDI_CONTROLS
 
-from conftest import ROOT, page_path
+from conftest import ROOT, examples, page_path
 
 REFERENCE = yaml.safe_load((ROOT / "data/2023/230001.yaml").read_text("utf-8"))
 
@@ -69,7 +69,7 @@ def article_text(html: str) -> str:
     return article.get_text()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(FIELDS), text=TEXT)
 def test_any_text_loads_and_renders_exactly(field, text):
     with tempfile.TemporaryDirectory() as folder:
@@ -80,7 +80,7 @@ def test_any_text_loads_and_renders_exactly(field, text):
     assert text in article_text(plan.page(field[1]).html)
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=examples(8))
 @given(field=st.sampled_from(FIELDS), text=TEXT)
 def test_any_text_survives_the_real_build(field, text):
     with tempfile.TemporaryDirectory() as folder:

@@ -25,14 +25,16 @@ import posixpath
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .filesystem import make_published
 from .loading import data_files
 from .model import YearData
 from .problems import DataError, Problem
+from .site_lock import site_lock
 
 MANIFEST = "MANIFEST.sha256"
 BUILD_INFO = "build-info.json"
@@ -131,36 +133,50 @@ def _files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
 
 
-def archive_year(site_dir: Path, year: int, archives_dir: Path, force: bool = False) -> Path:
+def archive_year(site_dir: Path, year: int, archives_dir: Path, force: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> Path:
     """Write ``archives_dir/<year>.zip`` and its ``.sha256`` from ``site_dir/<year>``.
 
     An archive that exists with other contents is kept unless ``force``: an
-    archive is the record of what was published.
+    archive is the record of what was published. Reads the site under its
+    lock (shared), so a build never swaps the year out from under it. Both
+    files are written aside and renamed into place: a full disk leaves the
+    previous archive as it was.
     """
     year_dir = site_dir / str(year)
-    if not year_dir.is_dir():
-        raise ArchiveError([_problem(year_dir, f"没有 {year} 年度的网站，请先运行 budget-site build")])
-    info = read_build_info(year_dir)
-    if info.get("year") != year:
-        raise ArchiveError([_problem(year_dir / BUILD_INFO, f"记录的年度 {info.get('year')} 不是 {year}")])
-    date = dt.date.fromisoformat(info["date"])
-    target = archive_path(archives_dir, year)
     archives_dir.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{year}.zip.", dir=archives_dir)
-    os.close(fd)
-    temp = Path(temp_name)
+    zip_temp, sum_temp = _temp_file(archives_dir, f".{year}.zip."), _temp_file(archives_dir, f".{year}.sha256.")
     try:
-        _write_zip(temp, year_dir, str(year), date)
-        if target.exists() and not force and target.read_bytes() != temp.read_bytes():
+        with site_lock(site_dir, shared=True, on_wait=on_wait):
+            if not year_dir.is_dir():
+                raise ArchiveError([_problem(year_dir, f"没有 {year} 年度的网站，请先运行 budget-site build")])
+            info = read_build_info(year_dir)
+            if info.get("year") != year:
+                raise ArchiveError([_problem(year_dir / BUILD_INFO, f"记录的年度 {info.get('year')} 不是 {year}")])
+            _write_zip(zip_temp, year_dir, str(year), dt.date.fromisoformat(info["date"]))
+        target = archive_path(archives_dir, year)
+        if target.exists() and not force and not _same_file(target, zip_temp):
             raise ArchiveError([_problem(target, "已有内容不同的归档；归档是已发布内容的记录，"
                                                  "确需替换请加 --force")])
-        digest = sha256_file(temp)
-        temp.chmod(0o644)  # mkstemp makes it private; an archive is for everyone who keeps the site
-        temp.replace(target)
-        checksum_path(target).write_text(f"{digest}  {target.name}\n", encoding="utf-8")
+        sum_temp.write_text(f"{sha256_file(zip_temp)}  {target.name}\n", encoding="utf-8")
+        for temp in (zip_temp, sum_temp):
+            make_published(temp)  # mkstemp makes it private; an archive is for everyone who keeps the site
+        zip_temp.replace(target)
+        sum_temp.replace(checksum_path(target))
     finally:
-        temp.unlink(missing_ok=True)
+        zip_temp.unlink(missing_ok=True)
+        sum_temp.unlink(missing_ok=True)
     return target
+
+
+def _temp_file(folder: Path, prefix: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    return first.stat().st_size == second.stat().st_size and sha256_file(first) == sha256_file(second)
 
 
 def _write_zip(target: Path, folder: Path, prefix: str, date: dt.date) -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
+from .filesystem import describe_os_error
 from .lint import lint_year
 from .loading import load_data
 from .problems import DataError
 from .report import site_base_for, write_report
+from .site_lock import SiteBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
     build.add_argument("--archives", type=Path, default=Path("archives"),
                        help="已冻结年度从这里的归档原样恢复（默认 archives）")
+    build.add_argument("--no-wait", action="store_true",
+                       help="另一个生成过程正在写入同一网站文件夹时不等待，直接退出（退出码 1）")
 
     archive = commands.add_parser("archive", help="把一个年度的网站打包归档（zip、SHA-256 清单和校验文件）")
     archive.add_argument("year", type=int, metavar="YEAR", help="年度，如 2023")
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
 
     args = parser.parse_args(argv)
+    _stop_cleanly_on_sigterm()
     try:
         if args.command == "check":
             return _check(args.data, args.strict, args.report, args.site_url or args.site)
@@ -59,14 +65,41 @@ def main(argv: list[str] | None = None) -> int:
             return _archive(args.year, args.site, args.archives, args.force)
         if args.command == "verify":
             return _verify(args.archive)
-        return _build(args.data, args.site, args.config, args.archives)
+        return _build(args.data, args.site, args.config, args.archives, not args.no_wait)
     except DataError as error:
         print(error, file=sys.stderr)
         print(f"共 {len(error.problems)} 个错误。", file=sys.stderr)
         return 1
+    except SiteBusy as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, a read-only file system, no permission
+        print(describe_os_error(error), file=sys.stderr)
+        print(_UNCHANGED.get(args.command, ""), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已中断，原有网站和数据保持不变。", file=sys.stderr)
         return 130
+
+
+_UNCHANGED = {
+    "build": "网站未生成，原有网站保持不变。",
+    "import": "未导入，原有数据文件保持不变。",
+    "archive": "未归档，原有归档保持不变。",
+}
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (``kill``, a service manager stopping a job) ends the command like
+    Ctrl-C, so its clean-up runs: staging folder removed, workers stopped."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _import(source: Path, data_dir: Path, force: bool) -> int:
@@ -106,7 +139,7 @@ def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str) 
 def _archive(year: int, site_dir: Path, archives_dir: Path, force: bool) -> int:
     from .archive import archive_year, checksum_path, verify_archive
 
-    path = archive_year(site_dir, year, archives_dir, force=force)
+    path = archive_year(site_dir, year, archives_dir, force=force, on_wait=_say)
     verified = verify_archive(path)
     digest = checksum_path(path).read_text("utf-8").split()[0]
     print(f"{path}：{year} 年度，{verified.files} 个文件，{path.stat().st_size / 1e6:.1f} MB")
@@ -123,7 +156,7 @@ def _verify(path: Path) -> int:
     return 0
 
 
-def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path) -> int:
+def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path, wait: bool) -> int:
     if not config_file.is_file():
         print(f"{config_file}: 错误: 找不到 MkDocs 配置文件（请在项目文件夹中运行，或用 --config 指定）",
               file=sys.stderr)
@@ -134,11 +167,12 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.addFilter(_not_os_errors)  # told in Chinese below
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.WARNING)
     try:
-        built = build_site(data_dir, site_dir, config_file, archives_dir)
+        built = build_site(data_dir, site_dir, config_file, archives_dir, wait=wait, on_wait=_say)
     except (Abort, ConfigurationError) as error:
         print(f"网站生成失败，{site_dir} 保持不变：{error}", file=sys.stderr)
         return 1
@@ -151,6 +185,12 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
         print(f"提醒：{config_file} 的 extra.footer 中尚未填写{'、'.join(missing)}，页脚不显示这些信息；"
               "发布前请填写本网站的登记信息。", file=sys.stderr)
     return 0
+
+
+def _not_os_errors(record: logging.LogRecord) -> bool:
+    """MkDocs logs a failed page write ("Error building page …: [Errno 28] …") in
+    English before the error reaches us; we say it in Chinese instead."""
+    return "[Errno " not in record.getMessage()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,13 +11,21 @@ by which time the unit's files are usually there.
 
 A small year (or a machine with one core) does the same work in-process:
 starting a worker costs more than it saves there.
+
+Workers die with the build: a killed build (SIGKILL leaves it no time to
+stop them) must not leave processes running, so each worker asks the kernel
+for SIGKILL when its parent dies (Linux ``PR_SET_PDEATHSIG``) or, elsewhere,
+watches its parent from a thread.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import signal
+import threading
+import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -87,7 +95,8 @@ class DownloadWriter:
         self._cache = cache
         if workers is None:
             workers = (os.cpu_count() or 1) - 1 if len(data.units) >= MIN_UNITS_FOR_WORKERS else 0
-        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init)
+        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init,
+                                          initargs=(os.getpid(),))
                       if workers > 0 else None)
         _open.add(self)
         # What each part of the year (a unit code, or None for the year's own files) waits for.
@@ -163,7 +172,29 @@ def close_all() -> None:
         writer.close()
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the build in the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False elsewhere."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 

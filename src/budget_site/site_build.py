@@ -3,6 +3,8 @@
 This is the one place outside ``hooks/`` that drives MkDocs. The whole site
 is built in a temporary folder next to the target and swapped in only when
 every year succeeded, so a failed build never leaves a half-written site.
+One build at a time per site (``site_lock``): a second one waits, and the
+recovery from a killed build only ever finds folders of dead builds.
 
 A frozen year is not built: it is restored byte for byte from its archive
 (see ``archive.py``). ``site/versions.json`` lists the years for the year
@@ -16,15 +18,17 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import check_frozen, frozen_years, restore_year, write_build_info
 from .downloads import close_all
+from .filesystem import exchange, make_published
 from .loading import load_data
 from .model import YearData
 from .pages import render, year_title
+from .site_lock import site_lock
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
 
@@ -46,9 +50,13 @@ class BuiltSite:
     missing_footer: list[str]  # registration details mkdocs.yml does not give yet (FOOTER_ITEMS)
 
 
-def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None) -> BuiltSite:
+def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None, *,
+               wait: bool = True, on_wait: Callable[[str], None] | None = None) -> BuiltSite:
     """Validate all data, build each year (restore the frozen ones from ``archives_dir``,
-    by default ``archives/`` beside ``site_dir``), write the portal, then swap ``site_dir`` in."""
+    by default ``archives/`` beside ``site_dir``), write the portal, then swap ``site_dir`` in.
+
+    Holds the site's lock from cleaning up to the swap: another build waits
+    (``on_wait`` is told) or, without ``wait``, ``SiteBusy`` is raised."""
     years = load_data(data_dir)  # raises DataError before anything is written
     years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
@@ -56,10 +64,17 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
     frozen = frozen_years(data_dir, years, extra.get("budget_frozen"))
     archives = {year: check_frozen(data_dir, year, archives_dir).archive for year in sorted(frozen)}
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover(site_dir)
+    with site_lock(site_dir, wait=wait, on_wait=on_wait):
+        _recover(site_dir)
+        built = _build_staged(years, archives, data_dir, site_dir, config_file)
+    return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
+
+
+def _build_staged(years: dict[int, YearData], archives: dict[int, Path], data_dir: Path, site_dir: Path,
+                  config_file: Path) -> list[BuiltYear]:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
+        make_published(staging)  # mkdtemp's 0700 would reach the web server (403 for every page)
         built = []
         for year, data in sorted(years.items()):
             target = staging / str(year)
@@ -81,7 +96,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
         close_all()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
+    return built
 
 
 FOOTER_ITEMS = {"host": "主办单位", "icp": "ICP备案号", "police": "公安机关备案号", "site_code": "网站标识码"}
@@ -111,7 +126,8 @@ def _build_year(config_file: Path, data_dir: Path, target: Path, year: int, year
 
 def _recover(site_dir: Path) -> None:
     """Clean up after a build that was killed: drop its staging folder, and put the
-    previous site back if the kill came between the two renames of the swap."""
+    previous site back if the kill came between the two renames of the swap. Called
+    with the site's lock held, so every such folder is a dead build's."""
     for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
         shutil.rmtree(stale, ignore_errors=True)
     for old in sorted(site_dir.parent.glob(f".{site_dir.name}.old-*")):
@@ -122,7 +138,11 @@ def _recover(site_dir: Path) -> None:
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by ``staging`` with two renames on the same file system."""
+    """Replace ``site_dir`` by ``staging``: one atomic exchange where the system can
+    (the old site is then at the staging path), else two renames."""
+    if site_dir.exists() and exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
