@@ -60,7 +60,8 @@ def test_build_writes_one_site_per_year_and_keeps_it_on_failure(tmp_path):
     assert result.returncode == 1
     assert "编码只能由字母" in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(site) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
+    # no staging folder left behind; the lock file stays (removing it could let two builds in)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "data", "site"]
 
 
 def test_an_interrupted_build_leaves_the_previous_site_as_it_was(tmp_path):
@@ -88,7 +89,7 @@ def test_an_interrupted_build_leaves_the_previous_site_as_it_was(tmp_path):
         assert tree_digest(site) == before
     # The next build cleans up what the killed one left and succeeds.
     assert run("build", "--site", str(site)).returncode == 0
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".site.lock"]
 
 
 def test_check_strict_and_report(tmp_path):

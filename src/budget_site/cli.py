@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, a read-only file system, no permission
-        print(describe_os_error(error), file=sys.stderr)
+        where = {"build": "site", "import": "data", "archive": "archives"}.get(args.command)
+        print(describe_os_error(error, getattr(args, where) if where else "."), file=sys.stderr)
         print(_UNCHANGED.get(args.command, ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

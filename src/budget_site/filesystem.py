@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -82,8 +83,29 @@ CAUSES = {
 }
 
 
-def describe_os_error(error: OSError) -> str:
-    """``path: 错误: cause``, in Chinese, for a failed read or write."""
-    cause = CAUSES.get(error.errno, f"系统错误（错误码 {error.errno}）" if error.errno else "系统错误")
-    path = error.filename if error.filename is not None else ""
-    return f"{path}: 错误: {cause}" if path else f"错误: {cause}"
+def cause_of(error: OSError) -> str:
+    """Why a read or write failed, in Chinese."""
+    return CAUSES.get(error.errno, f"系统错误（错误码 {error.errno}）" if error.errno else "系统错误")
+
+
+def describe_os_error(error: OSError, where: Path | str) -> str:
+    """``path: 错误: cause``, in Chinese, for a failed read or write. A write into an
+    open file (zip, a worker's pipe) names no file: ``where`` it was going then."""
+    path = error.filename if error.filename is not None else f"{where}（写入时）"
+    return f"{path}: 错误: {cause_of(error)}"
+
+
+def write_text_atomically(target: Path, text: str, replace: bool) -> None:
+    """Write ``target`` aside and move it into place, so a full disk or a kill never
+    leaves half a file; without ``replace`` an existing file is kept (FileExistsError)."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            os.fchmod(out.fileno(), file_mode())
+        if replace:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)  # fails if it exists, never overwrites
+    finally:
+        Path(temporary).unlink(missing_ok=True)

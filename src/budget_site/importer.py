@@ -21,7 +21,6 @@ other character as written. Nothing is dropped: a line it cannot place goes to
 from __future__ import annotations
 
 import io
-import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
@@ -33,6 +32,7 @@ from typing import Any
 import yaml
 from yaml.emitter import Emitter
 
+from .filesystem import cause_of, write_text_atomically
 from .loading import build_unit, load_unit
 from .problems import DataError, Problem
 from .validation import BIDI_CONTROLS
@@ -1237,15 +1237,11 @@ def write_unit(unit: ImportedUnit, data_dir: Path, force: bool = False) -> Path:
         raise _refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if force:
-            _replace(target, text)
-        else:
-            with target.open("x", encoding="utf-8", newline="\n") as out:
-                out.write(text)
+        write_text_atomically(target, text, replace=force)
     except FileExistsError:
         raise _refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force") from None
     except OSError as exc:
-        raise _refuse(target, f"无法写入：{exc.strerror}") from None
+        raise _refuse(target, f"无法写入：{cause_of(exc)}") from None
     return target
 
 
@@ -1260,15 +1256,3 @@ def _verify(text: str, unit: ImportedUnit, target: Path) -> None:
     if loaded is None or replace(loaded, source=None) != build_unit(unit.data):
         details = "；".join(dict.fromkeys(p.message for p in problems[:3])) or "写出的内容与导入的内容不一致"
         raise _refuse(target, f"导入结果没有通过数据检查，没有写入（这是导入程序的缺陷，请报告）：{details}")
-
-
-def _replace(target: Path, text: str) -> None:
-    """Write next to ``target`` and rename over it, so a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
