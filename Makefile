@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench chromium cjk-fonts nginx axe clean
+.PHONY: site test lint serve bench fuzz soak chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -37,9 +37,11 @@ cjk-fonts: chromium
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { $(call apt_install,fonts-noto-cjk,需要中文字体); }
 
 # Debian's nginx for the test of the sample configuration (deploy/nginx/); the
-# test starts its own nginx on 127.0.0.1, never the system service.
+# test starts its own nginx on 127.0.0.1, never the system service, and publishes
+# the site into it with rsync as the README says.
 nginx:
 	@test -x /usr/sbin/nginx || { $(call apt_install,nginx,需要 Debian 的 nginx); }
+	@command -v rsync >/dev/null || { $(call apt_install,rsync,需要 rsync); }
 
 # axe-core for the accessibility tests: the exact version pinned in
 # tests/package-lock.json, from the npm registry (npm from Debian if missing).
@@ -55,6 +57,15 @@ lint: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
+
+# The property tests with new random examples, ten times as many as in make test
+# (which always draws the same ones: tests/conftest.py).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py tests/test_validation.py
+
+# 50 builds into one site, killed and started concurrently at random (tests/soak.py).
+soak: $(VENV)/.installed-test
+	$(BIN)/python tests/soak.py
 
 # Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
 bench: $(VENV)/.installed-test chromium

@@ -1,16 +1,21 @@
 """The sample nginx configuration (deploy/nginx/budget-site.conf), run by Debian's
-nginx on 127.0.0.1 with the three-year site at the root and at a sub-path: the
+nginx on 127.0.0.1 as on a real server (workers as the unprivileged www-data),
+serving the three-year site published as the README says (``rsync -a --delete
+site/ <folder>/``) at the root and at a sub-path: every file answers 200, the
 headers it sends, and Chromium loading the pages with no Content-Security-Policy
 violation and no failed request."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -45,14 +50,38 @@ def site_config(www: Path, port: int) -> str:
     return text
 
 
+def worker_user() -> str:
+    """The user nginx's workers run as: Debian's www-data, else nobody."""
+    import pwd
+
+    for name in ("www-data", "nobody"):
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(name)
+            return name
+    pytest.fail("没有 www-data 或 nobody 用户")
+
+
 @pytest.fixture(scope="module")
-def nginx(years_site, tmp_path_factory):
-    """nginx serving the site at / and at /xxgk/ysjx/; yields (base URL, the CSP it sends)."""
+def nginx(years_site):
+    """nginx serving the site at / and at /xxgk/ysjx/; yields (base URL, the CSP it sends, the folder)."""
     if not Path(NGINX).exists():
         pytest.fail("需要 Debian 的 nginx（/usr/sbin/nginx）：apt-get install nginx")
-    prefix = tmp_path_factory.mktemp("nginx")
+    if os.geteuid() != 0:
+        pytest.skip("nginx switches its workers to www-data only when started as root, as on a server")
+    # Outside pytest's private (0700) temporary folder, as /var/www is: the workers must reach it.
+    prefix = Path(tempfile.mkdtemp(prefix="budget-nginx-"))
+    try:
+        yield from _serve(years_site, prefix)
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _serve(years_site: Path, prefix: Path):
+    prefix.chmod(0o755)
     www = prefix / "www"
-    shutil.copytree(years_site, www)
+    www.mkdir(mode=0o755)  # made by the administrator, as /var/www/ysjx
+    # The README's publishing step as written: rsync carries the site's own modes.
+    subprocess.run(["rsync", "-a", "--delete", f"{years_site}/", f"{www}/"], check=True)
     (www / SUB_PATH).parent.mkdir(parents=True)
     (www / SUB_PATH).symlink_to(www, target_is_directory=True)
     # A page that breaks the policy, so the test shows that it would see a violation.
@@ -64,8 +93,8 @@ def nginx(years_site, tmp_path_factory):
     temp = "\n".join(f"    {kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                                               "uwsgi", "scgi"))
     (prefix / "nginx.conf").write_text(f"""
+user {worker_user()};
 worker_processes 1;
-master_process off;
 daemon off;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
@@ -87,11 +116,15 @@ http {{
             try:
                 with urllib.request.urlopen(f"{base}/versions.json", timeout=2):
                     break
+            except urllib.error.HTTPError:
+                break  # up, though refusing: the tests say what
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()
                 time.sleep(0.1)
         csp = re.search(r'Content-Security-Policy "([^"]+)"', SAMPLE.read_text("utf-8")).group(1)
-        yield base, csp
+        assert worker_user() in subprocess.run(["ps", "-o", "user=", "--ppid", str(server.pid)],
+                                               capture_output=True, text=True).stdout
+        yield base, csp, www
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -104,8 +137,28 @@ def head(url: str, gzip: bool = False) -> tuple[int, dict[str, str]]:
         return response.status, {k.lower(): v for k, v in response.headers.items()}
 
 
+def test_every_published_file_is_served_to_the_unprivileged_workers(nginx):
+    """Pages, assets, downloads and the search index of every year: 200, never 403."""
+    base, _, www = nginx
+    files = [p for p in www.rglob("*") if p.is_file() and not p.is_symlink() and SUB_PATH.split("/")[0] not in
+             p.relative_to(www).parts]
+    assert len(files) > 300
+    failed = []
+    for path in files:
+        url = f"{base}/{quote(path.relative_to(www).as_posix())}"
+        try:
+            status, _ = head(url)
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status not in (200, 304):
+            failed.append(f"{status} {url}")
+    assert failed == []
+    for year in ("2021", "2022", "2023"):  # a year's folder itself, as a reader types it
+        assert head(f"{base}/{year}/")[0] == 200
+
+
 def test_headers_types_caching_and_compression(nginx, years_site):
-    base, csp = nginx
+    base, csp, _ = nginx
     for prefix in ("", f"/{SUB_PATH}"):
         status, page = head(f"{base}{prefix}/2023/index.html", gzip=True)
         assert status == 200 and page["content-type"] == "text/html; charset=utf-8"
@@ -137,7 +190,7 @@ def test_headers_types_caching_and_compression(nginx, years_site):
 
 @pytest.mark.parametrize("where", ["root", "sub-path"])
 def test_pages_satisfy_the_policy_and_load_everything(nginx, browser, where):
-    base, _ = nginx
+    base, _, _ = nginx
     prefix = base if where == "root" else f"{base}/{SUB_PATH}"
     page = browser.new_page()
     page.add_init_script(VIOLATIONS)
