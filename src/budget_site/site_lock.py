@@ -49,7 +49,12 @@ def site_lock(site_dir: Path, *, shared: bool = False, wait: bool = True,
     otherwise tell ``on_wait`` (once) and block until it is released."""
     site_dir = Path(site_dir).resolve()  # as build_site names it
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(site_dir), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fd = os.open(lock_path(site_dir), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        writable = True
+    except PermissionError:  # another user's lock file (a shared folder): flock works read-only too
+        fd = os.open(lock_path(site_dir), os.O_RDONLY | os.O_CLOEXEC)
+        writable = False
     try:
         kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         try:
@@ -61,13 +66,13 @@ def site_lock(site_dir: Path, *, shared: bool = False, wait: bool = True,
             if on_wait is not None:
                 on_wait(busy_message(site_dir, holder, waiting=True))
             fcntl.flock(fd, kind)
-        if not shared:
+        if writable and not shared:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
             yield
         finally:
-            if not shared:
+            if writable and not shared:
                 os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the lock
