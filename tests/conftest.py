@@ -6,13 +6,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from budget_site.site_build import build_site
+
+# Hypothesis: "ci" (the default, used by make test) gives the same examples on every run;
+# HYPOTHESIS_PROFILE=fuzz searches longer with new random examples each time.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None)
+settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 # The reference document as converted from its PDF; a copy of ../shared/documents/ so a clone is self-contained.

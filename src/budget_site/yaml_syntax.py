@@ -228,7 +228,8 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> Mistake:
     char = text[column] if column < len(text) else ""
     in_braces = "{" in text[:column]
     if kind == "flow" and char == ":":
-        return Mistake(index + 1, column + 1, _MESSAGES["flow_colon"].format(fixed=quote_flow_value(text, column)))
+        fixed = quote_flow_value(text, column).strip()
+        return Mistake(index + 1, column + 1, _MESSAGES["flow_colon"].format(fixed=fixed))
     if kind in ("block_mapping", "block_list") and (other is None or other - 1 == index):
         kind = "other"
     fixed = quote_flow_value(text, column) if in_braces else quote_block_value(text)
