@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import check_frozen, frozen_years, restore_year, write_build_info
+from .archive import ArchiveError, check_frozen, frozen_years, restore_year, write_build_info
 from .downloads import close_all
 from .loading import load_data
 from .model import YearData
 from .pages import render, year_title
+from .problems import DataError
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
 
@@ -53,8 +54,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
     years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
     extra = load_config(str(config_file)).extra
-    frozen = frozen_years(data_dir, years, extra.get("budget_frozen"))
-    archives = {year: check_frozen(data_dir, year, archives_dir).archive for year in sorted(frozen)}
+    archives = frozen_archives(data_dir, years, extra.get("budget_frozen"), archives_dir)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(site_dir)
@@ -82,6 +82,26 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
+
+
+def frozen_archives(data_dir: Path, years, configured, archives_dir: Path) -> dict[int, Path]:
+    """The archive of each frozen year (``configured``: mkdocs.yml's ``extra.budget_frozen``),
+    checked intact and matching the data; the problems of every frozen year at once.
+    ``budget-site check`` calls it too, so a changed frozen year is found before building."""
+    archives, problems = {}, []
+    for year in sorted(frozen_years(data_dir, years, configured)):
+        try:
+            archives[year] = check_frozen(data_dir, year, archives_dir).archive
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise ArchiveError(problems)
+    return archives
+
+
+def configured_frozen(config_file: Path) -> list | None:
+    """mkdocs.yml's ``extra.budget_frozen``; None when there is no such file."""
+    return load_config(str(config_file)).extra.get("budget_frozen") if config_file.is_file() else None
 
 
 FOOTER_ITEMS = {"host": "主办单位", "icp": "ICP备案号", "police": "公安机关备案号", "site_code": "网站标识码"}
