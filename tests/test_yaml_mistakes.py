@@ -177,3 +177,33 @@ def test_any_edit_of_the_reference_is_told_in_chinese_at_an_existing_line(tmp_pa
     for loader in (yaml.CSafeLoader, yaml.SafeLoader):
         for problem in problems_of(path, loader):
             chinese_and_placed(problem, text)
+
+
+# ------------------------------------------------------------------ 数据格式说明
+
+def common_mistakes_table() -> list[tuple[str, str]]:
+    """(the mistake as typed, the message) of each row of 数据格式说明's 常见错误 table."""
+    text = (ROOT / "docs" / "data-format.md").read_text("utf-8")
+    section = text.split("\n## 常见错误\n", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in section.splitlines()
+            if line.startswith("| `")]
+    return [(re.match(r"`([^`]+)`", row[0]).group(1), row[1].strip()) for row in rows]
+
+
+def shown_as(doc_message: str, message: str) -> bool:
+    """The table may leave out part of a long message with “…”."""
+    pattern = ".*?".join(re.escape(part) for part in doc_message.split("…"))
+    return re.fullmatch(pattern, message, re.S) is not None
+
+
+def test_the_common_mistakes_table_shows_the_messages_the_program_prints(tmp_path):
+    """Each row is one of MISTAKES, whose message test_each_mistake checks against the program."""
+    rows = common_mistakes_table()
+    assert len(rows) >= 10
+    for typed, doc_message in rows:
+        matching = [name for name, (_old, new, _line, message) in MISTAKES.items()
+                    if new.strip().split("\n")[0] == typed.removesuffix("…") and shown_as(doc_message, message)]
+        assert matching, f"数据格式说明的常见错误表中这一行与程序的提示不符：{typed} | {doc_message}"
+        old, new, line, message = MISTAKES[matching[0]]
+        path, _text = with_mistake(tmp_path, old, new)
+        assert (line, message) in [(p.line, p.message) for p in problems_of(path, yaml.CSafeLoader)]

@@ -17,7 +17,8 @@ from .problems import DataError
 from .report import site_base_for, write_report
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option; README's synopsis is made from it (``synopsis.py``)."""
     parser = argparse.ArgumentParser(prog="budget-site", description="部门预算绩效文本网站工具")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -52,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     import_.add_argument("file", type=Path, help="原文文字文件，表格每行写成“| 单元格 | 单元格 |”")
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
             return _check(args.data, args.strict, args.report, args.site_url or args.site, args.config, args.archives)
