@@ -207,3 +207,9 @@ def test_the_common_mistakes_table_shows_the_messages_the_program_prints(tmp_pat
         old, new, line, message = MISTAKES[matching[0]]
         path, _text = with_mistake(tmp_path, old, new)
         assert (line, message) in [(p.line, p.message) for p in problems_of(path, yaml.CSafeLoader)]
+
+
+def test_a_break_between_words_is_no_warning(tmp_path):
+    """YAML writers fold long text at spaces between words; folding restores them."""
+    path, _text = with_mistake(tmp_path, "  - 负责县群众工作中心工作。", "  - 负责 county\n    work 工作。")
+    assert problems_of(path, yaml.CSafeLoader) == []

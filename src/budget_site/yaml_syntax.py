@@ -30,6 +30,8 @@ HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 FULL_WIDTH_OPEN = "【（｛［"
 FULL_WIDTH_CLOSE = "】）｝］"
 CHINESE_QUOTES = "“”‘’"
+# Two Chinese characters or punctuation marks: a line break between them becomes a stray space.
+_CHINESE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2}")
 LOOKBACK = 3  # lines above the parser's mark searched for the mistake
 
 
@@ -246,7 +248,8 @@ def folded_lines(node: yaml.ScalarNode, path: JsonPath, file, lines: list[str]) 
 
     A continuation line that looks like a list item (``- ``) or a field (``key:``) is
     an error: one space too many before ``- `` silently glues a paragraph to the one
-    above. Any other joined value is a warning: the break becomes a space in the text.
+    above. A break between two Chinese characters is a warning: it becomes a space
+    inside the Chinese text.
     A field name typed with ``：`` or without a space after ``:`` is an error too.
     """
     if node.style in ("|", ">"):
@@ -265,6 +268,9 @@ def folded_lines(node: yaml.ScalarNode, path: JsonPath, file, lines: list[str]) 
             return [Problem(file, j + 1, found.column + 1, path, found.message)]
         if text.startswith("- ") or text == "-" or re.match(_key_pattern() + r"[ \t]*[:：]", text):
             return [Problem(file, j + 1, len(lines[j]) - len(text) + 1, path, _glued(node.value, lines, first, j))]
+    if not any(_CHINESE.fullmatch(lines[j - 1].rstrip()[-1:] + lines[j].lstrip()[:1])
+               for j in range(first + 1, last + 1)):
+        return []  # breaks between words, as YAML writers fold long text: the spaces are meant
     return [Problem(file, first + 1, node.start_mark.column + 1, path,
                     f"这段文字从第 {first + 1} 行写到了第 {last + 1} 行，YAML 会把换行变成一个空格插进文字里；"
                     "请把整段写在一行里", "warning")]
