@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +84,8 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
     return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
 
 
-def frozen_archives(data_dir: Path, years, configured, archives_dir: Path) -> dict[int, Path]:
+def frozen_archives(data_dir: Path, years: Iterable[int], configured: Iterable | None,
+                    archives_dir: Path) -> dict[int, Path]:
     """The archive of each frozen year (``configured``: mkdocs.yml's ``extra.budget_frozen``),
     checked intact and matching the data; the problems of every frozen year at once.
     ``budget-site check`` calls it too, so a changed frozen year is found before building."""

@@ -2,7 +2,7 @@
 option of every command and cannot drift from it.
 
 Regenerate after changing an option: ``.venv/bin/python -m budget_site.synopsis README.md``
-(``tests/test_docs.py`` fails until it is done).
+(``tests/test_cli.py`` fails until it is done).
 """
 
 from __future__ import annotations

@@ -33,6 +33,12 @@ CHINESE_QUOTES = "“”‘’"
 # Two Chinese characters or punctuation marks: a line break between them becomes a stray space.
 _CHINESE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2}")
 LOOKBACK = 3  # lines above the parser's mark searched for the mistake
+# Where a field name can stand: at the start of a line (after list dashes), or after
+# "{" or "," in braces (after "，" too, when that comma is the mistake).
+_FIELD_AT_START = r"^\s*(?:-\s+)*"
+_FIELD_IN_BRACES = r"[{,，][ \t]*"
+# What comes before a value: indentation, list dashes, a field name and its colon.
+_VALUE_PREFIX = r"^(\s*(?:-\s+)*(?:[A-Za-z_][\w-]*\s*:\s+)?)"
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,9 @@ def field_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
 def _key_pattern() -> str:
+    """A field name of the data format, as a regular expression group."""
     return "(" + "|".join(sorted(map(re.escape, field_names()), key=len, reverse=True)) + r")(?![\w-])"
 
 
@@ -73,13 +81,10 @@ def quote(text: str) -> str:
     return f'"{text}"'
 
 
-_BLOCK_PREFIX = re.compile(r"^\s*(?:-\s+)*(?:[A-Za-z_][\w-]*\s*:\s+)?")
-
-
 def quote_block_value(line: str) -> str:
     """``  - key: a: b`` -> ``  - key: "a: b"``: the value after the field name (or the
     list item's dash), quoted."""
-    start = _BLOCK_PREFIX.match(line).end()
+    start = re.match(_VALUE_PREFIX, line).end()
     value = line[start:].rstrip()
     if len(value) >= 2 and value[0] in CHINESE_QUOTES and value[-1] in CHINESE_QUOTES:
         value = value[1:-1]
@@ -105,24 +110,37 @@ class _Found:
 
 
 def keyboard_mistake(line: str) -> _Found | None:
-    """A mistake of the Chinese keyboard in a line where YAML syntax is expected."""
-    key = _key_pattern()
-    indent = r"^\s*(?:-\s+)*"
-    for check in (_brackets, _chinese_quotes):
+    """A mistake of the Chinese keyboard in a line where YAML syntax is expected:
+    full-width brackets, quotes, colon or comma, or no space after a field's colon."""
+    for check in (_brackets, _chinese_quotes, _full_width_colon, _full_width_comma, _no_space):
         if found := check(line):
             return found
-    if m := re.search(indent + key + r"[ \t]*：[ \t]*", line):
-        fixed = line[:m.start(1)] + m.group(1) + ": " + line[m.end():]
-        return _Found(m.end(1), f"字段名“{m.group(1)}”后面用了全角冒号“：”，YAML 只认英文冒号；请改成：{fixed.strip()}")
-    if "{" in line and (m := re.search(r"[{,，][ \t]*" + key + r"[ \t]*：[ \t]*", line)):
-        fixed = line[:m.start(1)] + m.group(1) + ": " + line[m.end():]
-        return _Found(m.end(1), f"字段名“{m.group(1)}”后面用了全角冒号“：”，YAML 只认英文冒号；请改成：{fixed.strip()}")
-    if "{" in line and (m := re.search(r"[ \t]*，[ \t]*" + key + r"[ \t]*:", line)):
+    return None
+
+
+def _field_places(line: str) -> list[str]:
+    return [_FIELD_AT_START, _FIELD_IN_BRACES] if "{" in line else [_FIELD_AT_START]
+
+
+def _full_width_colon(line: str) -> _Found | None:
+    for place in _field_places(line):
+        if m := re.search(place + _key_pattern() + r"[ \t]*：[ \t]*", line):
+            fixed = line[:m.end(1)] + ": " + line[m.end():]
+            return _Found(m.end(1), f"字段名“{m.group(1)}”后面用了全角冒号“：”，YAML 只认英文冒号；"
+                                    f"请改成：{fixed.strip()}")
+    return None
+
+
+def _full_width_comma(line: str) -> _Found | None:
+    if "{" in line and (m := re.search(r"[ \t]*，[ \t]*" + _key_pattern() + r"[ \t]*:", line)):
         fixed = line[:m.start()] + ", " + line[m.start(1):]
-        return _Found(m.start(), "花括号里的字段之间用了全角逗号“，”，YAML 只认英文逗号“,”；"
-                                 f"请改成：{fixed.strip()}")
-    for pattern in (indent + key + r":(?=[^\s])", r"[{,][ \t]*" + key + r":(?=[^\s,}])"):
-        if (m := re.search(pattern, line)) and ("{" in line or pattern.startswith("^")):
+        return _Found(m.start(), f"花括号里的字段之间用了全角逗号“，”，YAML 只认英文逗号“,”；请改成：{fixed.strip()}")
+    return None
+
+
+def _no_space(line: str) -> _Found | None:
+    for place in _field_places(line):
+        if m := re.search(place + _key_pattern() + r":(?=[^\s,}])", line):
             fixed = line[:m.end()] + " " + line[m.end():]
             return _Found(m.end() - 1, f"字段名“{m.group(1)}”的冒号后面缺少空格；请改成：{fixed.strip()}")
     return None
@@ -130,8 +148,7 @@ def keyboard_mistake(line: str) -> _Found | None:
 
 def _brackets(line: str) -> _Found | None:
     """``- 【period: 3月底, share: 30】``: full-width brackets where ``{ }`` belong."""
-    m = re.match(r"^(\s*(?:-\s+)*(?:[A-Za-z_][\w-]*\s*:\s+)?)([" + FULL_WIDTH_OPEN + "])(.*)([" + FULL_WIDTH_CLOSE
-                 + r"])\s*$", line)
+    m = re.match(_VALUE_PREFIX + f"([{FULL_WIDTH_OPEN}])(.*)([{FULL_WIDTH_CLOSE}])" + r"\s*$", line)
     if not m or not re.search(_key_pattern() + r"\s*[:：]", m.group(3)):
         return None
     fixed = m.group(1) + "{" + m.group(3) + "}"
@@ -141,8 +158,7 @@ def _brackets(line: str) -> _Found | None:
 
 def _chinese_quotes(line: str) -> _Found | None:
     """``value: “比例: 100%”``: Chinese quotes do not quote in YAML."""
-    m = re.match(r"^(\s*(?:-\s+)*(?:[A-Za-z_][\w-]*\s*:\s+)?)([" + CHINESE_QUOTES + "])(.*)([" + CHINESE_QUOTES
-                 + r"])\s*$", line)
+    m = re.match(_VALUE_PREFIX + f"([{CHINESE_QUOTES}])(.*)([{CHINESE_QUOTES}])" + r"\s*$", line)
     if not m or ": " not in m.group(3):
         return None
     return _Found(m.start(2), "中文引号“”在 YAML 里不起引号的作用，值里有“冒号+空格”时要用英文引号；"
