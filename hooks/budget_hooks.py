@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -30,7 +31,8 @@ from budget_site.downloads import DownloadWriter, fill_sizes, size_marker
 from budget_site.loading import load_data
 from budget_site.opendata import DOWNLOADS
 from budget_site.pages import Heading, NavItem, YearPlan, plan_year
-from budget_site.problems import DataError
+from budget_site.preview import error_page
+from budget_site.problems import DataError, Problem
 from budget_site.search_index import compact_search_index
 
 log = logging.getLogger("mkdocs.hooks.budget")
@@ -42,6 +44,8 @@ _download_cache: dict | None = None
 _unit_sections: set[int] = set()
 _page_urls: list[str] = []
 _date = None  # the year's publication date (archive.publication_date)
+_serving = False  # `mkdocs serve`: invalid data gives a page listing the problems
+_errors: list[Problem] | None = None  # the problems that page lists
 
 # Material's offline plugin adds its file:// Web Worker shim from unpkg.com; no page
 # may load anything from another host, so the same file (iframe-worker 1.0.4, MIT)
@@ -59,23 +63,26 @@ def data_dir(config: MkDocsConfig) -> Path:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _download_cache
-    _download_cache = {} if command == "serve" else None
+    global _download_cache, _serving
+    _serving = command == "serve"
+    _download_cache = {} if _serving else None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _date, _downloads
-    # `budget-site build` has loaded and validated every year already.
-    years = config.extra.pop("budget_preloaded", None)
-    if years is None:
-        try:
-            years = load_data(data_dir(config))
-        except DataError as error:
+    global _plan, _date, _downloads, _errors
+    if _downloads is not None:  # left by a preview's failed rebuild
+        _downloads.close()
+        _downloads = None
+    try:
+        years, year = _load_years(config)
+    except DataError as error:
+        if not _serving:
             raise Abort("数据有误，未生成网站：\n" + str(error)) from None
-    wanted = config.extra.get("budget_year") or os.environ.get("BUDGET_YEAR")
-    year = int(wanted) if wanted else max(years)
-    if year not in years:
-        raise Abort(f"数据中没有 {year} 年度（已有：{'、'.join(map(str, sorted(years)))}）")
+        print(f"数据有误，预览显示下面的问题，改好后自动更新：\n{error}", file=sys.stderr)
+        _plan, _errors = None, error.problems
+        config.nav = []
+        return config
+    _errors = None
     _load_search_terms()
     previous = max((y for y in years if y < year), default=None)
     # Pages mark where each download's size goes; on_page_context fills them in.
@@ -85,8 +92,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
     # now; each is written into the site folder (cleaned by then) when a page asks for
     # its size, and the rest after the last page (on_post_build).
-    if _downloads is not None:  # left by a preview's failed rebuild
-        _downloads.close()
     _downloads = DownloadWriter(years[year], Path(config.site_dir), cache=_download_cache)
     config.extra["budget_year"] = year
     config.extra["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in str(script) else script
@@ -94,6 +99,26 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.nav = [*(_nav_entry(item) for item in _plan.nav), *(config.nav or [])]
     config.nav.insert(0, {_html(_plan.pages[0].nav_title): _plan.pages[0].src_uri})
     return config
+
+
+def _load_years(config: MkDocsConfig) -> tuple[dict, int]:
+    """Every year's data (``budget-site build`` has loaded and validated it already) and
+    the year to build: ``extra.budget_year``, ``BUDGET_YEAR`` or the newest."""
+    years = config.extra.pop("budget_preloaded", None)
+    if years is None:
+        folder = data_dir(config)
+        if not folder.is_dir() and os.environ.get("BUDGET_DATA"):
+            raise DataError([Problem(folder, None, None, (), "环境变量 BUDGET_DATA 所指的数据文件夹不存在")])
+        years = load_data(folder)
+    wanted = str(config.extra.get("budget_year") or os.environ.get("BUDGET_YEAR") or "").strip()
+    if wanted and not wanted.isdecimal():
+        raise DataError([Problem(Path("BUDGET_YEAR"), None, None, (),
+                                 f"年度应为四位数字，如 BUDGET_YEAR=2023，实际是“{wanted}”")])
+    year = int(wanted) if wanted else max(years)
+    if year not in years:
+        raise DataError([Problem(data_dir(config), None, None, (),
+                                 f"数据中没有 {year} 年度（已有：{'、'.join(map(str, sorted(years)))}）")])
+    return years, year
 
 
 def _load_search_terms() -> None:
@@ -118,6 +143,8 @@ def _nav_entry(item: NavItem) -> dict:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if _errors is not None:  # the preview shows only the problems (on_post_build)
+        return Files([f for f in files if not f.is_documentation_page()])
     assert _plan is not None
     for page in _plan.pages:
         if files.get_file_from_path(page.src_uri):
@@ -194,6 +221,9 @@ def _toc_token(heading: Heading) -> dict:
 # plugin (-100) copies it into search/search_index.js for file://.
 @event_priority(-50)
 def on_post_build(config: MkDocsConfig) -> None:
+    if _errors is not None:
+        _write_error_page(config)
+        return
     if _downloads is not None:
         _downloads.finish()
     index = Path(config.site_dir) / "search" / "search_index.json"
@@ -236,6 +266,14 @@ def _write_sitemap(config: MkDocsConfig) -> None:
     with (site / "sitemap.xml.gz").open("wb") as raw, \
             gzip.GzipFile("sitemap.xml", "wb", 9, raw, mtime=date_epoch(_date)) as packed:
         packed.write(xml)
+
+
+def _write_error_page(config: MkDocsConfig) -> None:
+    """Every address of the preview shows the problems: the home page, and the 404
+    page MkDocs' server answers with for all the others."""
+    html = error_page(_errors, data_dir(config))
+    for name in ("index.html", "404.html"):
+        (Path(config.site_dir) / name).write_text(html, encoding="utf-8")
 
 
 def on_build_error(error: Exception) -> None:

@@ -179,3 +179,20 @@ def test_changing_a_frozen_years_data_is_an_error_until_it_is_unfrozen(project):
     assert result.returncode == 0, result.stderr
     assert "原样恢复" not in result.stdout
     assert tree_digest(project / "site" / "2022") != published  # rebuilt from the changed data
+
+
+def test_check_finds_a_changed_frozen_year_as_build_does(project):
+    assert run("archive", "2022", cwd=project).returncode == 0
+    frozen = write_config(project / "frozen.yml", frozen=[2022])
+    result = run("check", "--config", str(frozen), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "2022 年：" in result.stdout and "（已冻结，与 archives/2022.zip 一致）" in result.stdout
+
+    unit = project / "data" / "2022" / "300001.yaml"
+    unit.write_text(unit.read_text("utf-8").replace("total: ", "total: 1", 1), encoding="utf-8")
+    (project / "data" / "2022" / "FROZEN").touch()  # frozen by the marker too; one message per file
+    for args in (("check", "--config", str(frozen)), ("check",)):
+        result = run(*args, cwd=project)
+        assert result.returncode == 1, result.stdout
+        assert "data/2022/300001.yaml: 错误: 2022 年度已冻结，数据与归档时不同（内容已改动）" in result.stderr
+        assert "数据无误" not in result.stdout and "Traceback" not in result.stderr

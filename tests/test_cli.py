@@ -103,3 +103,19 @@ def test_check_strict_and_report(tmp_path):
     html = report.read_text("utf-8")
     assert 'href="https://example.gov.cn/ysjx/2023/230001/13063722P004351100152.html"' in html
     assert "像是未填写的占位文字" in html
+
+
+def test_readme_synopsis_lists_every_option_of_every_command():
+    """README's synopsis is the parser's; after changing an option, regenerate it with
+    ``.venv/bin/python -m budget_site.synopsis README.md``."""
+    from budget_site.cli import build_parser
+    from budget_site.synopsis import readme_block, synopsis
+
+    block = readme_block((ROOT / "README.md").read_text("utf-8"))
+    assert block == synopsis(), "README 的命令说明已过时：运行 .venv/bin/python -m budget_site.synopsis README.md"
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.choices).choices
+    for name, command in commands.items():
+        for action in command._actions:
+            for option in action.option_strings:
+                assert option in ("-h", "--help") or f"| `{name}` | `{option}" in block, (name, option)

@@ -20,7 +20,8 @@ from .report import site_base_for, write_report
 from .site_lock import SiteBusy
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option; README's synopsis is made from it (``synopsis.py``)."""
     parser = argparse.ArgumentParser(prog="budget-site", description="部门预算绩效文本网站工具")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--strict", action="store_true", help="有审核警告也视为不通过（退出码 1）")
     check.add_argument("--report", type=Path, metavar="FILE.html", help="把审核警告写成一个可直接打开的网页")
     check.add_argument("--site", type=Path, default=Path("site"), help="报告链接到的网站文件夹（默认 site）")
-    check.add_argument("--site-url", help="报告改为链接到已发布的网站，如 https://example.gov.cn/ysjx/")
+    check.add_argument("--site-url", metavar="URL", help="报告改为链接到已发布的网站，如 https://example.gov.cn/ysjx/")
+    check.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
+                       help="MkDocs 配置，从中读取已冻结的年度（默认 mkdocs.yml）")
+    check.add_argument("--archives", type=Path, default=Path("archives"),
+                       help="已冻结年度的归档，核对数据是否与归档时相同（默认 archives）")
 
     build = commands.add_parser("build", help="检查数据并生成网站")
     build.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
@@ -53,12 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     import_.add_argument("file", type=Path, help="原文文字文件，表格每行写成“| 单元格 | 单元格 |”")
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     _stop_cleanly_on_sigterm()
     try:
         if args.command == "check":
-            return _check(args.data, args.strict, args.report, args.site_url or args.site)
+            return _check(args.data, args.strict, args.report, args.site_url or args.site, args.config, args.archives)
         if args.command == "import":
             return _import(args.file, args.data, args.force)
         if args.command == "archive":
@@ -118,15 +126,21 @@ def _import(source: Path, data_dir: Path, force: bool) -> int:
     return 0
 
 
-def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str) -> int:
+def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str, config_file: Path,
+           archives_dir: Path) -> int:
+    from .site_build import configured_frozen, frozen_archives
+
     years = load_data(data_dir)
+    frozen = frozen_archives(data_dir, years, configured_frozen(config_file), archives_dir)
     by_year = {year: lint_year(data) for year, data in sorted(years.items())}
     warnings = [warning for found in by_year.values() for warning in found]
     for warning in warnings:
         print(warning)
     for year, data in sorted(years.items()):
         projects = sum(len(u.projects) for u in data.units)
-        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误，{len(by_year[year])} 条审核警告。")
+        unchanged = f"（已冻结，与 {frozen[year]} 一致）" if year in frozen else ""
+        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误{unchanged}，"
+              f"{len(by_year[year])} 条审核警告。")
     if report is not None:
         base = site if isinstance(site, str) else site_base_for(report, site)
         write_report(report, years, warnings, base)

@@ -18,16 +18,17 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import check_frozen, frozen_years, restore_year, write_build_info
+from .archive import ArchiveError, check_frozen, frozen_years, restore_year, write_build_info
 from .downloads import close_all
 from .filesystem import exchange, make_published
 from .loading import load_data
 from .model import YearData
 from .pages import render, year_title
+from .problems import DataError
 from .site_lock import site_lock
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
@@ -61,8 +62,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
     years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
     extra = load_config(str(config_file)).extra
-    frozen = frozen_years(data_dir, years, extra.get("budget_frozen"))
-    archives = {year: check_frozen(data_dir, year, archives_dir).archive for year in sorted(frozen)}
+    archives = frozen_archives(data_dir, years, extra.get("budget_frozen"), archives_dir)
     site_dir = site_dir.resolve()
     with site_lock(site_dir, wait=wait, on_wait=on_wait):
         _recover(site_dir)
@@ -97,6 +97,27 @@ def _build_staged(years: dict[int, YearData], archives: dict[int, Path], data_di
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return built
+
+
+def frozen_archives(data_dir: Path, years: Iterable[int], configured: Iterable | None,
+                    archives_dir: Path) -> dict[int, Path]:
+    """The archive of each frozen year (``configured``: mkdocs.yml's ``extra.budget_frozen``),
+    checked intact and matching the data; the problems of every frozen year at once.
+    ``budget-site check`` calls it too, so a changed frozen year is found before building."""
+    archives, problems = {}, []
+    for year in sorted(frozen_years(data_dir, years, configured)):
+        try:
+            archives[year] = check_frozen(data_dir, year, archives_dir).archive
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise ArchiveError(problems)
+    return archives
+
+
+def configured_frozen(config_file: Path) -> list | None:
+    """mkdocs.yml's ``extra.budget_frozen``; None when there is no such file."""
+    return load_config(str(config_file)).extra.get("budget_frozen") if config_file.is_file() else None
 
 
 FOOTER_ITEMS = {"host": "主办单位", "icp": "ICP备案号", "police": "公安机关备案号", "site_code": "网站标识码"}

@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from .problems import JsonPath, Problem
 from .yaml_reader import AmbiguousNumber, ReadResult
+from .yaml_syntax import quote_block_value
 
 MONEY_FIELDS = ("total", "fiscal", "other")
 
@@ -123,6 +124,7 @@ _PATTERN_MESSAGES = {
     "^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$": "编码只能由字母、数字、“-”和“_”组成（最长 64 位），实际是{value}",
     "\\S": "不能只有空格",
 }
+THOUSANDS = re.compile(r"^-?[0-9]{1,3}([,，][0-9]{3})+(\.[0-9]+)?$")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -177,8 +179,13 @@ def _to_problem(error: ValidationError, read: ReadResult) -> Problem:
         expected = error.validator_value
         names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
         message = f"应为{names}，实际是{_describe(value)}"
-        if expected == "number" and isinstance(value, str) and not isinstance(value, AmbiguousNumber):
+        if expected == "number" and isinstance(value, str) and THOUSANDS.match(value):
+            message += f"；金额不要写千分位逗号，请写成 {re.sub('[,，]', '', value)}"
+        elif expected == "number" and isinstance(value, str) and not isinstance(value, AmbiguousNumber):
             message += "；数字不要加引号，也不要带单位或 %"
+        elif expected == "string" and isinstance(value, dict) and len(value) == 1 and line is not None:
+            message += ("；因为文字里有“冒号+空格”，YAML 把它读成了字段和值。请给整个值加英文双引号："
+                        + quote_block_value(read.lines[line - 1]).strip())
     elif kind == "required":
         missing = error.message.split("'")[1]
         path = path + (missing,)

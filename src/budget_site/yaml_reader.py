@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .problems import JsonPath, Problem
+from .yaml_syntax import HIDDEN_BREAKS, NOT_PRINTABLE, explain, folded_lines
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -55,8 +56,9 @@ class ReadResult:
             path = path[:-1]
 
 
-def read_yaml(path: Path) -> ReadResult:
-    """Read ``path``; problems are collected in the result, never raised."""
+def read_yaml(path: Path, loader: type = _Loader) -> ReadResult:
+    """Read ``path``; problems are collected in the result, never raised. ``loader``:
+    libyaml's, or PyYAML's pure-Python one (the tests use both)."""
     result = ReadResult(path)
 
     def fail(message: str, line: int | None = None, column: int | None = None) -> ReadResult:
@@ -86,41 +88,27 @@ def read_yaml(path: Path) -> ReadResult:
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         return fail("行首用了制表符（Tab）缩进，YAML 只能用空格缩进", line, 1)
+    for pattern, what in ((NOT_PRINTABLE, "不可见的控制字符"), (HIDDEN_BREAKS, "不可见的换行符")):
+        if found := pattern.search(text):
+            line = text.count("\n", 0, found.start()) + 1
+            column = found.start() - text.rfind("\n", 0, found.start())
+            return fail(f"含有{what} U+{ord(found.group()):04X}（常见于从网页或 Word 复制的文字），请删除",
+                        line, column)
 
+    result.lines = text.split("\n")
     try:
-        loader = _Loader(text)
+        parser = loader(text)
         try:
-            node = loader.get_single_node()
+            node = parser.get_single_node()
         finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        return fail(f"YAML 格式错误：{_translate(exc.problem or str(exc))}", line, column)
+            parser.dispose()
     except yaml.YAMLError as exc:
-        return fail(f"YAML 格式错误：{exc}")
+        mistake = explain(exc, result.lines)
+        return fail(f"YAML 格式错误：{mistake.message}", mistake.line, mistake.column)
     if node is None:
         return fail("文件是空的")
-    result.lines = text.splitlines()
     result.data = _convert(node, (), path, result, set())
     return result
-
-
-def _translate(problem: str) -> str:
-    known = {
-        "found duplicate anchor": "锚点重复",
-        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请给整个值加引号）",
-        "could not find expected ':'": "缺少冒号“:”",
-        "found character '\\t' that cannot start any token": "出现了制表符（Tab），请改用空格",
-        "expected <block end>, but found": "缩进不一致",
-        "found undefined alias": "未定义的别名",
-        "expected a single document in the stream": "一个文件只能有一个文档（不要用 ---）",
-    }
-    for english, chinese in known.items():
-        if problem.startswith(english):
-            return chinese
-    return problem
 
 
 def _convert(node: yaml.Node, path: JsonPath, file: Path, result: ReadResult, seen: set[int]) -> Any:
@@ -162,6 +150,7 @@ def _convert(node: yaml.Node, path: JsonPath, file: Path, result: ReadResult, se
         return [_convert(item, path + (i,), file, result, seen) for i, item in enumerate(node.value)]
     if node.tag in (_INT, _FLOAT) and not node.style:
         result.numeric_text[path] = node.value
+    result.problems += folded_lines(node, path, file, result.lines)
     if not node.style and _comment_follows(node, result.lines):
         line, column = result.positions[path]
         result.problems.append(Problem(
