@@ -66,40 +66,89 @@ function plainText(html) {
   ).replace(/[ \t\r\n]+/g, " ").trim()
 }
 
+/* Folded form of each character met so far: NFKC on every character of a
+   300-unit index took most of the first search on a slow phone. */
+const folded = new Map()
+
 function normaliseChar(ch) {
-  const folded = ch.normalize("NFKC").toLowerCase()
-  return folded.length === 1 ? folded : ch.toLowerCase()
+  let result = folded.get(ch)
+  if (result === undefined) {
+    const nfkc = ch.normalize("NFKC").toLowerCase()
+    result = nfkc.length === 1 ? nfkc : ch.toLowerCase()
+    folded.set(ch, result)
+  }
+  return result
 }
+
+/* JavaScript's \\s, by code unit. */
+function isSpace(code) {
+  return code <= 0x20 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+}
+
+/* Folded form of one UTF-16 code unit or pair, as many units long as the original. */
+function foldedCodes(raw, at, length) {
+  const code = raw.charCodeAt(at)
+  if (length === 1 && code >= 0x4e00 && code <= 0x9fff) return code  /* CJK ideographs fold to themselves */
+  if (length === 1 && code < 0x80) return code >= 0x41 && code <= 0x5a ? code + 32 : code
+  const ch = raw.slice(at, at + length)
+  const result = normaliseChar(ch)
+  return result.length === length ? result : ch
+}
+
+/* Scratch buffers for the two strings being built, grown when needed. */
+let displayBuffer = new Uint16Array(1024)
+let normBuffer = new Uint16Array(1024)
+const utf16 = new TextDecoder("utf-16le")
 
 /*
  * The searchable form of a display string: NFKC-folded, lower-case, white
  * space and jieba's word separators (DEL or U+200B) removed. `map[i]` is the
- * display index of searchable character i, and `bounds[i]` is 1 where a word
- * starts.
+ * display index of searchable code unit i, and `bounds[i]` is 1 where a word
+ * starts. Built in typed arrays, code unit by code unit: one array per
+ * character of a 300-unit index kept the garbage collector busy for most of
+ * the set-up on a slow phone.
  */
 function prepare(raw) {
-  const display = []
-  const norm = []
-  const map = []
-  const wordStart = []
+  if (displayBuffer.length < raw.length) {
+    displayBuffer = new Uint16Array(raw.length * 2)
+    normBuffer = new Uint16Array(raw.length * 2)
+  }
+  const map = new Uint32Array(raw.length)
+  const bounds = new Uint8Array(raw.length + 1)
+  let shown = 0
+  let count = 0
   let boundary = true
-  for (const ch of raw) {
-    if (ch === "\x7f" || ch === "\u200b") { boundary = true; continue }
-    if (/\s/.test(ch)) {
-      if (display.length && display[display.length - 1] !== " ") display.push(" ")
+  let spaced = true
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i)
+    if (code === 0x7f || code === 0x200b) { boundary = true; continue }
+    if (isSpace(code)) {
+      if (!spaced) displayBuffer[shown++] = 0x20
+      spaced = true
       boundary = true
       continue
     }
-    map.push(display.length)
-    display.push(ch)
-    norm.push(normaliseChar(ch))
-    wordStart.push(boundary ? 1 : 0)
+    const length = code >= 0xd800 && code < 0xdc00 && i + 1 < raw.length ? 2 : 1
+    const folded = foldedCodes(raw, i, length)
+    for (let k = 0; k < length; k++) {
+      map[count] = shown
+      bounds[count] = boundary && k === 0 ? 1 : 0
+      normBuffer[count++] = typeof folded === "number" ? folded : folded.charCodeAt(k)
+      displayBuffer[shown++] = raw.charCodeAt(i + k)
+    }
+    i += length - 1
     boundary = false
+    spaced = false
   }
-  const bounds = new Uint8Array(norm.length + 1)
-  for (let i = 0; i < wordStart.length; i++) bounds[i] = wordStart[i]
-  bounds[norm.length] = 1
-  return { display: display.join(""), norm: norm.join(""), map, bounds }
+  bounds[count] = 1
+  return {
+    display: utf16.decode(displayBuffer.subarray(0, shown)),
+    norm: utf16.decode(normBuffer.subarray(0, count)),
+    map: map.slice(0, count),
+    bounds: bounds.slice(0, count + 1)
+  }
 }
 
 function normaliseQuery(query) {
@@ -286,22 +335,25 @@ function escapeHTML(text) {
   })[ch])
 }
 
+/* field.display[from, to) as HTML, the matches marked; escaped a run at a time. */
 function marked(field, positions, needles, from, to) {
-  const inside = new Uint8Array(field.display.length)
+  const inside = new Uint8Array(to - from)
   positions.forEach((starts, n) => {
     for (const at of starts) {
-      const end = field.map[at + needles[n].length - 1]
-      for (let i = field.map[at]; i <= end; i++) inside[i] = 1
+      const first = Math.max(field.map[at], from)
+      const last = Math.min(field.map[at + needles[n].length - 1], to - 1)
+      for (let i = first; i <= last; i++) inside[i - from] = 1
     }
   })
   let html = ""
-  let open = false
-  for (let i = from; i < to; i++) {
-    if (inside[i] && !open) { html += "<mark data-md-highlight>"; open = true }
-    if (!inside[i] && open) { html += "</mark>"; open = false }
-    html += escapeHTML(field.display[i])
+  let run = from
+  for (let i = from + 1; i <= to; i++) {
+    if (i < to && inside[i - from] === inside[run - from]) continue
+    const piece = escapeHTML(field.display.slice(run, i))
+    html += inside[run - from] ? `<mark data-md-highlight>${piece}</mark>` : piece
+    run = i
   }
-  return open ? html + "</mark>" : html
+  return html
 }
 
 function render(section, score, found, needles, termState) {
