@@ -179,7 +179,7 @@ def test_goal_table_is_one_card_per_indicator_under_its_group_headings(browser, 
     # 一级指标 once per group, as merged on the official table: 产出, 效益, 满意度.
     assert goal["level1"] == ["产出指标", "效益指标", "满意度指标"]
     assert goal["level2"] == 8  # 数量, 质量, 时效, 成本, 经济效益, 社会效益, 可持续影响, 服务对象满意度
-    assert len(goal["cards"]) == 9
+    assert len(goal["cards"]) == 8
     for card in goal["cards"]:
         assert card["order"] == sorted(card["order"]) and len(set(card["order"])) == 4  # stacked, title first
         assert card["labels"] == ['"绩效指标描述" / ""', '"指标值" / ""', '"指标值确定依据" / ""']
