@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench chromium cjk-fonts nginx axe clean
+.PHONY: site test lint serve bench bench-phone chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -56,9 +56,14 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
 
-# Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
+# Build time, memory, page and search sizes at 100, 300 and 1000 units, then the phone
+# section; writes README's tables.
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench.py
+
+# The phone section alone: a 300-unit county on slow 3G with 4x CPU slowdown.
+bench-phone: $(VENV)/.installed-test chromium
+	$(BIN)/python tests/bench_phone.py
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve

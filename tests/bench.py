@@ -10,7 +10,8 @@ from pre-rendered Markdown (our HTML in .md files, no hooks) in the same run.
 Builds alternate ours/floor and the medians are reported, since the machine
 is shared and noisy. At one N (300 by default) it also times a ``mkdocs
 serve`` rebuild after editing one unit, against the floor's rebuild after
-editing one page.
+editing one page. Last, the phone section (``bench_phone.py``, also runnable
+alone: ``make bench-phone``).
 """
 
 from __future__ import annotations
@@ -179,13 +180,16 @@ def first_search(site: Path) -> tuple[float, float]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
+            # The worker fetches the index itself (search-lazy.js): count what the page and
+            # its worker received, headers included, as the page's own timeline misses the latter.
+            sizes: list[int] = []
+            page.on("requestfinished", lambda request: "search" in request.url and sizes.append(
+                sum(request.sizes()[key] for key in ("responseBodySize", "responseHeadersSize"))))
             page.goto(f"{base}/{YEAR}/?q={QUERY}")
             page.wait_for_selector(".md-search-result__item", timeout=120000)
             elapsed = page.evaluate("performance.now()")
-            transferred = page.evaluate(
-                "performance.getEntriesByType('resource')"
-                ".filter(e => /search/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)"
-            )
+            page.wait_for_load_state("networkidle")
+            transferred = sum(sizes)
             browser.close()
     finally:
         server.shutdown()
@@ -297,12 +301,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, markers: tuple[str, str] = ("<!-- bench:start -->", "<!-- bench:end -->")) -> None:
     readme = ROOT / "README.md"
     content = readme.read_text("utf-8")
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = markers
     if start not in content:
-        raise SystemExit("README.md has no bench markers")
+        raise SystemExit(f"README.md has no {start} marker")
     head, rest = content.split(start, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
@@ -314,6 +318,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="builds per N (median); 1 above 300 units")
     parser.add_argument("--serve-at", type=int, default=300, help="N at which to time a serve rebuild")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--no-phone", action="store_true", help="leave out the phone section (bench_phone.py)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="budget-bench-") as folder:
@@ -330,6 +335,14 @@ def main() -> None:
     print(text)
     if not args.no_readme:
         write_readme(text)
+    if not args.no_phone:
+        import bench_phone
+
+        with tempfile.TemporaryDirectory(prefix="budget-bench-phone-") as folder:
+            phone = bench_phone.run(Path(folder))
+        print(phone)
+        if not args.no_readme:
+            write_readme(phone, bench_phone.MARKERS)
 
 
 if __name__ == "__main__":

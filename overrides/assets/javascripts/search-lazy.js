@@ -10,10 +10,10 @@
    fetches the index itself; and this script, loaded after #__config and
    before the bundle, stands in for the Worker that Material constructs for
    the search URL of #__config. It keeps Material's messages until the reader
-   asks, then starts the real worker (on file://, the iframe-worker shim that
-   the offline plugin loaded first), loads the index as Material would
-   (search_index.json, or search_index.js on file://) and sends the worker
-   Material's SETUP message; the worker answers READY and Material's search
+   asks, then starts the real worker (from files, the iframe-worker shim that
+   the offline plugin loaded first) and sends it
+   Material's SETUP message (over HTTP with the index's address instead of the
+   index: see setupMessage); the worker answers READY and Material's search
    box, results and ?q= links work as before. */
 (function () {
   "use strict"
@@ -26,23 +26,26 @@
   var waiting = []
   var wanted = false
 
-  function loadIndex() {
-    if (location.protocol === "file:") {
-      return new Promise(function (resolve, reject) {
-        var script = document.createElement("script")
-        script.src = new URL("search/search_index.js", base).href
-        script.onload = function () { resolve(window.__index) }
-        script.onerror = reject
-        document.head.appendChild(script)
-      })
-    }
-    return fetch(new URL("search/search_index.json", base)).then(function (response) {
-      if (!response.ok) throw new Error(response.status + " " + response.url)
-      return response.json()
+  /* Material's SETUP message. Served over HTTP, the worker fetches and parses
+     the index itself, so the page's thread (slow on a phone) neither parses
+     nor copies it; from files, where a worker cannot fetch, the index is
+     loaded here as Material would (search_index.js) and sent along. */
+  function setupMessage() {
+    var options = { suggest: false }
+    if (location.protocol !== "file:")
+      return Promise.resolve({ type: SETUP, data: { url: new URL("search/search_index.json", base).href, options: options } })
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script")
+      script.src = new URL("search/search_index.js", base).href
+      script.onload = function () {
+        resolve({ type: SETUP, data: { config: window.__index.config, docs: window.__index.docs, options: options } })
+      }
+      script.onerror = function () { reject(new Error("cannot load " + script.src)) }
+      document.head.appendChild(script)
     })
   }
 
-  /* What Material holds as its search worker: queues messages until started. */
+  /* What Material holds as its search worker: keeps messages until set up. */
   class LazySearchWorker extends EventTarget {
     constructor(url, options) {
       super()
@@ -50,12 +53,13 @@
       this.options = options
       this.queue = []
       this.worker = null
+      this.ready = false
       if (wanted) this.start()
       else waiting.push(this)
     }
 
     postMessage(message) {
-      if (this.worker) this.worker.postMessage(message)
+      if (this.ready) this.worker.postMessage(message)
       else this.queue.push(message)
     }
 
@@ -65,17 +69,17 @@
 
     start() {
       var self = this
-      var worker = this.worker = new NativeWorker(this.url, this.options)
-      worker.addEventListener("message", function (event) {
+      this.worker = new NativeWorker(this.url, this.options)
+      this.worker.addEventListener("message", function (event) {
         self.dispatchEvent(new MessageEvent("message", { data: event.data }))
       })
-      worker.addEventListener("error", function (event) {
+      this.worker.addEventListener("error", function (event) {
         console.error("search worker: " + (event.message || "failed to start"))
       })
-      loadIndex().then(function (index) {
-        worker.postMessage({ type: SETUP, data: { config: index.config, docs: index.docs, options: { suggest: false } } })
-        self.queue.forEach(function (message) { worker.postMessage(message) })
-        self.queue = []
+      setupMessage().then(function (message) {
+        self.worker.postMessage(message)
+        self.ready = true
+        self.queue.splice(0).forEach(function (queued) { self.worker.postMessage(queued) })
       }, function (error) {
         console.error("search index: " + error)
       })

@@ -104,19 +104,19 @@ const utf16 = new TextDecoder("utf-16le")
 
 /*
  * The searchable form of a display string: NFKC-folded, lower-case, white
- * space and jieba's word separators (DEL or U+200B) removed. `map[i]` is the
- * display index of searchable code unit i, and `bounds[i]` is 1 where a word
- * starts. Built in typed arrays, code unit by code unit: one array per
- * character of a 300-unit index kept the garbage collector busy for most of
- * the set-up on a slow phone.
+ * space and jieba's word separators (DEL or U+200B) removed. With `detail`,
+ * also `map[i]`, the display index of searchable code unit i, and
+ * `bounds[i]`, 1 where a word starts. Built code unit by code unit in typed
+ * arrays: one array per character of a 300-unit index kept the garbage
+ * collector busy for most of the set-up on a slow phone.
  */
-function prepare(raw) {
+function prepare(raw, detail) {
   if (displayBuffer.length < raw.length) {
     displayBuffer = new Uint16Array(raw.length * 2)
     normBuffer = new Uint16Array(raw.length * 2)
   }
-  const map = new Uint32Array(raw.length)
-  const bounds = new Uint8Array(raw.length + 1)
+  const map = detail ? new Uint32Array(raw.length) : null
+  const bounds = detail ? new Uint8Array(raw.length + 1) : null
   let shown = 0
   let count = 0
   let boundary = true
@@ -133,8 +133,10 @@ function prepare(raw) {
     const length = code >= 0xd800 && code < 0xdc00 && i + 1 < raw.length ? 2 : 1
     const folded = foldedCodes(raw, i, length)
     for (let k = 0; k < length; k++) {
-      map[count] = shown
-      bounds[count] = boundary && k === 0 ? 1 : 0
+      if (detail) {
+        map[count] = shown
+        bounds[count] = boundary && k === 0 ? 1 : 0
+      }
       normBuffer[count++] = typeof folded === "number" ? folded : folded.charCodeAt(k)
       displayBuffer[shown++] = raw.charCodeAt(i + k)
     }
@@ -142,12 +144,33 @@ function prepare(raw) {
     boundary = false
     spaced = false
   }
-  bounds[count] = 1
+  if (detail) bounds[count] = 1
   return {
     display: utf16.decode(displayBuffer.subarray(0, shown)),
     norm: utf16.decode(normBuffer.subarray(0, count)),
-    map: map.slice(0, count),
-    bounds: bounds.slice(0, count + 1)
+    map: detail ? map.slice(0, count) : null,
+    bounds: detail ? bounds.slice(0, count + 1) : null
+  }
+}
+
+/* A section's title or text: display and searchable strings at set-up, the
+   positions (map, bounds) only for the sections a query finds. */
+class Field {
+  constructor(raw) {
+    const { display, norm } = prepare(raw, false)
+    this.raw = raw
+    this.display = display
+    this.norm = norm
+    this.positions = null
+  }
+
+  get map() { return this.detailed().map }
+
+  get bounds() { return this.detailed().bounds }
+
+  detailed() {
+    if (!this.positions) this.positions = prepare(this.raw, true)
+    return this.positions
   }
 }
 
@@ -168,8 +191,8 @@ function setup(docs) {
   sections = []
   pages = new Map()
   for (const doc of docs) {
-    const title = prepare(plainText(doc.title || ""))
-    const text = prepare(plainText(doc.text || ""))
+    const title = new Field(plainText(doc.title || ""))
+    const text = new Field(plainText(doc.text || ""))
     const section = {
       location: doc.location,
       page: doc.location.split("#")[0],
@@ -387,8 +410,22 @@ addEventListener("message", ev => {
   const message = ev.data
   switch (message.type) {
     case SETUP:
-      setup(message.data.docs || [])
-      postMessage({ type: READY })
+      /* Material sends the index; search-lazy.js sends its address, so that the
+         page's thread neither parses nor copies it (served over HTTP). */
+      if (message.data.url) {
+        fetch(message.data.url)
+          .then(response => {
+            if (!response.ok) throw new Error(`${response.status} ${response.url}`)
+            return response.json()
+          })
+          .then(index => {
+            setup(index.docs || [])
+            postMessage({ type: READY })
+          }, err => console.warn("search index", err))
+      } else {
+        setup(message.data.docs || [])
+        postMessage({ type: READY })
+      }
       break
     case QUERY:
       try {
