@@ -144,6 +144,12 @@ def page_sizes(site: Path) -> list[int]:
     return sorted(p.stat().st_size for p in site.rglob("*.html"))
 
 
+@functools.lru_cache(maxsize=64)
+def gzipped(path: Path, mtime_ns: int) -> bytes:
+    """A file's gzip body, made once, as a server's compression cache or gzip_static would."""
+    return gzip.compress(path.read_bytes(), 6)
+
+
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Serves text files gzip-compressed, as any real static host does."""
 
@@ -159,7 +165,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         compressible = path.suffix in (".html", ".js", ".css", ".json", ".svg", ".xml")
         if not compressible or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
+        body = gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
