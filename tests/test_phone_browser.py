@@ -126,11 +126,12 @@ def test_nothing_is_wider_than_the_screen(browser, sample_base, years_base, name
         assert page.evaluate(OVERFLOW_JS) == []
 
 
-@pytest.mark.parametrize("name", ["year home", "unit", "project"])
+@pytest.mark.parametrize("name", ["year home", "unit", "project", "how to read", "data format"])
 def test_links_in_tables_and_lists_are_large_enough_and_table_text_readable(browser, sample_base, name):
     with opened(browser, url_of(sample_base, PAGES[name]), PHONES[360]) as page:
         count, crowded = page.evaluate(TARGETS_JS)
-        assert count >= 3 and crowded == []
+        assert crowded == []
+        assert count >= 3 or name in ("how to read", "data format")
         assert page.evaluate(SMALL_TEXT_JS) == []
 
 

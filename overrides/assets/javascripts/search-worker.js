@@ -68,19 +68,19 @@ function plainText(html) {
 
 /* Folded form of each character met so far: NFKC on every character of a
    300-unit index took most of the first search on a slow phone. */
-const folded = new Map()
+const foldCache = new Map()
 
 function normaliseChar(ch) {
-  let result = folded.get(ch)
+  let result = foldCache.get(ch)
   if (result === undefined) {
     const nfkc = ch.normalize("NFKC").toLowerCase()
     result = nfkc.length === 1 ? nfkc : ch.toLowerCase()
-    folded.set(ch, result)
+    foldCache.set(ch, result)
   }
   return result
 }
 
-/* JavaScript's \\s, by code unit. */
+/* JavaScript's \s, by code unit. */
 function isSpace(code) {
   return code <= 0x20 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
     (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
