@@ -21,7 +21,7 @@
   var SETUP = 0  /* Material's SearchMessageType.SETUP */
   var config = JSON.parse(document.getElementById("__config").textContent)
   var searchUrl = new URL(config.search, location.href).href
-  var base = new URL(config.base + "/", location.href)
+  var base = new URL(config.base, location.href)  /* as Material makes it absolute */
   var NativeWorker = window.Worker
   var waiting = []
   var wanted = false
