@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import statistics
 import sys
 import tempfile
@@ -159,7 +160,9 @@ def run(work: Path, repeats: int = REPEATS, site: Path | None = None) -> str:
         write_units(data, years=[YEAR], units=UNITS, seed=1, reference=ROOT / "data" / str(YEAR) / "230001.yaml")
         build_site(data, site, ROOT / "mkdocs.yml")
     row = measure(site, repeats)
-    return "\n".join([table(row), "", f"Measured {time.strftime('%Y-%m-%d')}; medians of {repeats}."])
+    load = os.getloadavg()[0]  # the machine may be shared: timings grow with its load
+    return "\n".join([table(row), "", f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, "
+                                       f"load average {load:.1f}; medians of {repeats}."])
 
 
 def main() -> None:
