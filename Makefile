@@ -6,7 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
+<<<<<<< HEAD
 .PHONY: site test lint serve bench fuzz soak chromium cjk-fonts nginx axe clean
+=======
+.PHONY: site test lint serve bench bench-phone chromium cjk-fonts nginx axe clean
+>>>>>>> issue-16
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -58,6 +62,7 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
 
+<<<<<<< HEAD
 # The property tests with new random examples, ten times as many as in make test
 # (which always draws the same ones: tests/conftest.py).
 fuzz: $(VENV)/.installed-test
@@ -68,8 +73,16 @@ soak: $(VENV)/.installed-test
 	$(BIN)/python tests/soak.py
 
 # Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
+=======
+# Build time, memory, page and search sizes at 100, 300 and 1000 units, then the phone
+# section; writes README's tables.
+>>>>>>> issue-16
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench.py
+
+# The phone section alone: a 300-unit county on slow 3G with 4x CPU slowdown.
+bench-phone: $(VENV)/.installed-test chromium
+	$(BIN)/python tests/bench_phone.py
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve

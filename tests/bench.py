@@ -10,7 +10,8 @@ from pre-rendered Markdown (our HTML in .md files, no hooks) in the same run.
 Builds alternate ours/floor and the medians are reported, since the machine
 is shared and noisy. At one N (300 by default) it also times a ``mkdocs
 serve`` rebuild after editing one unit, against the floor's rebuild after
-editing one page.
+editing one page. Last, the phone section (``bench_phone.py``, also runnable
+alone: ``make bench-phone``).
 """
 
 from __future__ import annotations
@@ -143,6 +144,12 @@ def page_sizes(site: Path) -> list[int]:
     return sorted(p.stat().st_size for p in site.rglob("*.html"))
 
 
+@functools.lru_cache(maxsize=64)
+def gzipped(path: Path, mtime_ns: int) -> bytes:
+    """A file's gzip body, made once, as a server's compression cache or gzip_static would."""
+    return gzip.compress(path.read_bytes(), 6)
+
+
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Serves text files gzip-compressed, as any real static host does."""
 
@@ -158,7 +165,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         compressible = path.suffix in (".html", ".js", ".css", ".json", ".svg", ".xml")
         if not compressible or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
+        body = gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -179,13 +186,16 @@ def first_search(site: Path) -> tuple[float, float]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
+            # The worker fetches the index itself (search-lazy.js): count what the page and
+            # its worker received, headers included, as the page's own timeline misses the latter.
+            sizes: list[int] = []
+            page.on("requestfinished", lambda request: "search" in request.url and sizes.append(
+                sum(request.sizes()[key] for key in ("responseBodySize", "responseHeadersSize"))))
             page.goto(f"{base}/{YEAR}/?q={QUERY}")
             page.wait_for_selector(".md-search-result__item", timeout=120000)
             elapsed = page.evaluate("performance.now()")
-            transferred = page.evaluate(
-                "performance.getEntriesByType('resource')"
-                ".filter(e => /search/.test(e.name)).reduce((n, e) => n + e.transferSize, 0)"
-            )
+            page.wait_for_load_state("networkidle")
+            transferred = sum(sizes)
             browser.close()
     finally:
         server.shutdown()
@@ -297,12 +307,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, markers: tuple[str, str] = ("<!-- bench:start -->", "<!-- bench:end -->")) -> None:
     readme = ROOT / "README.md"
     content = readme.read_text("utf-8")
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = markers
     if start not in content:
-        raise SystemExit("README.md has no bench markers")
+        raise SystemExit(f"README.md has no {start} marker")
     head, rest = content.split(start, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
@@ -314,6 +324,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="builds per N (median); 1 above 300 units")
     parser.add_argument("--serve-at", type=int, default=300, help="N at which to time a serve rebuild")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--no-phone", action="store_true", help="leave out the phone section (bench_phone.py)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="budget-bench-") as folder:
@@ -330,6 +341,14 @@ def main() -> None:
     print(text)
     if not args.no_readme:
         write_readme(text)
+    if not args.no_phone:
+        import bench_phone
+
+        with tempfile.TemporaryDirectory(prefix="budget-bench-phone-") as folder:
+            phone = bench_phone.run(Path(folder))
+        print(phone)
+        if not args.no_readme:
+            write_readme(phone, bench_phone.MARKERS)
 
 
 if __name__ == "__main__":

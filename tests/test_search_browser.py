@@ -1,5 +1,7 @@
 """Chinese search as a reader uses it: the real site of the reference plus
 100 synthetic units, Material's search box in Debian's Chromium, ``?q=``.
+Search (index and worker) loads only when the reader asks for it, so a
+project page's first view does not grow with the number of units.
 
 For every query in ``search_queries.tsv`` one of the first five results must
 link to a section that contains the expected text. The recall is printed so
@@ -8,6 +10,7 @@ it can be reported.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -17,6 +20,7 @@ import pytest
 
 from budget_site.site_build import build_site
 
+from browsing import RESULTS
 from conftest import ROOT, serve_directory
 from synthetic import write_units
 
@@ -107,3 +111,77 @@ def test_search_result_highlights_and_escapes(county_site, browser):
         first_results(page, base, "qxzvw")
         assert "没有找到" in page.text_content(".md-search-result__meta")
     page.close()
+
+
+PROJECT_PAGE = "2023/230001/13063722P004351100152.html"
+SEARCH_FILES = ("search_index.json", "search_index.js", "search-worker.js")
+
+
+def search_requests(requests: list[str]) -> list[str]:
+    return [url.rsplit("/", 1)[1].split("?")[0] for url in requests
+            if url.rsplit("/", 1)[1].split("?")[0] in SEARCH_FILES]
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_search_index_and_worker_load_only_when_the_reader_asks(county_site, browser, where):
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        with serve_directory(county_site) as base:
+            root = base if where == "http" else county_site.resolve().as_uri()
+            page.goto(f"{root}/{PROJECT_PAGE}", wait_until="networkidle")
+            page.wait_for_timeout(500)
+            assert search_requests(requests) == []
+            # Reading on: another page, still nothing of search.
+            page.click(".md-content a[href$='how-to-read.html']")
+            page.wait_for_load_state("networkidle")
+            assert search_requests(requests) == []
+            page.focus(".md-search__input")
+            page.keyboard.type("驻京")
+            page.keyboard.press("End")  # a key's keyup, which Material reads the query on (typed Chinese has none)
+            page.wait_for_function(RESULTS, timeout=20000)
+            index = "search_index.json" if where == "http" else "search_index.js"
+            assert sorted(search_requests(requests)) == sorted([index, "search-worker.js"])
+            assert page.locator(".md-search-result__item").count() >= 1
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_a_search_link_loads_search_at_once(county_site, browser):
+    page = browser.new_page()
+    try:
+        with serve_directory(county_site) as base:
+            page.goto(f"{base}/{PROJECT_PAGE}?q={quote('满意度')}")
+            page.wait_for_function(RESULTS, timeout=20000)
+            assert "个符合条件的结果" in page.text_content(".md-search-result__meta")
+    finally:
+        page.close()
+
+
+def first_view_gzip_bytes(site: Path, browser) -> int:
+    """What a project page's first view transfers, every file gzip-compressed as a web server sends it."""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        with serve_directory(site) as base:
+            page.goto(f"{base}/{PROJECT_PAGE}", wait_until="networkidle")
+            page.wait_for_timeout(500)
+    finally:
+        page.close()
+    total = 0
+    for url in set(requests):
+        body = (site / urlsplit(url).path.lstrip("/")).read_bytes()
+        total += len(gzip.compress(body, 6)) if url.endswith((".html", ".js", ".css", ".json", ".svg")) else len(body)
+    return total
+
+
+def test_a_project_pages_first_view_stays_small_whatever_the_number_of_units(county_site, sample_site, browser):
+    few, many = first_view_gzip_bytes(sample_site, browser), first_view_gzip_bytes(county_site, browser)
+    print(f"\nproject page, first view (gzip): {few / 1024:.1f} KB at 12 units, {many / 1024:.1f} KB at {UNITS + 1}")
+    assert many <= 100 * 1024 and few <= 100 * 1024
+    assert abs(many - few) < 4 * 1024  # the page's navigation grows a little with the units, nothing else

@@ -66,40 +66,112 @@ function plainText(html) {
   ).replace(/[ \t\r\n]+/g, " ").trim()
 }
 
+/* Folded form of each character met so far: NFKC on every character of a
+   300-unit index took most of the first search on a slow phone. */
+const foldCache = new Map()
+
 function normaliseChar(ch) {
-  const folded = ch.normalize("NFKC").toLowerCase()
-  return folded.length === 1 ? folded : ch.toLowerCase()
+  let result = foldCache.get(ch)
+  if (result === undefined) {
+    const nfkc = ch.normalize("NFKC").toLowerCase()
+    result = nfkc.length === 1 ? nfkc : ch.toLowerCase()
+    foldCache.set(ch, result)
+  }
+  return result
 }
+
+/* JavaScript's \s, by code unit. */
+function isSpace(code) {
+  return code <= 0x20 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+}
+
+/* Folded form of one UTF-16 code unit or pair, as many units long as the original. */
+function foldedCodes(raw, at, length) {
+  const code = raw.charCodeAt(at)
+  if (length === 1 && code >= 0x4e00 && code <= 0x9fff) return code  /* CJK ideographs fold to themselves */
+  if (length === 1 && code < 0x80) return code >= 0x41 && code <= 0x5a ? code + 32 : code
+  const ch = raw.slice(at, at + length)
+  const result = normaliseChar(ch)
+  return result.length === length ? result : ch
+}
+
+/* Scratch buffers for the two strings being built, grown when needed. */
+let displayBuffer = new Uint16Array(1024)
+let normBuffer = new Uint16Array(1024)
+const utf16 = new TextDecoder("utf-16le")
 
 /*
  * The searchable form of a display string: NFKC-folded, lower-case, white
- * space and jieba's word separators (DEL or U+200B) removed. `map[i]` is the
- * display index of searchable character i, and `bounds[i]` is 1 where a word
- * starts.
+ * space and jieba's word separators (DEL or U+200B) removed. With `detail`,
+ * also `map[i]`, the display index of searchable code unit i, and
+ * `bounds[i]`, 1 where a word starts. Built code unit by code unit in typed
+ * arrays: one array per character of a 300-unit index kept the garbage
+ * collector busy for most of the set-up on a slow phone.
  */
-function prepare(raw) {
-  const display = []
-  const norm = []
-  const map = []
-  const wordStart = []
+function prepare(raw, detail) {
+  if (displayBuffer.length < raw.length) {
+    displayBuffer = new Uint16Array(raw.length * 2)
+    normBuffer = new Uint16Array(raw.length * 2)
+  }
+  const map = detail ? new Uint32Array(raw.length) : null
+  const bounds = detail ? new Uint8Array(raw.length + 1) : null
+  let shown = 0
+  let count = 0
   let boundary = true
-  for (const ch of raw) {
-    if (ch === "\x7f" || ch === "\u200b") { boundary = true; continue }
-    if (/\s/.test(ch)) {
-      if (display.length && display[display.length - 1] !== " ") display.push(" ")
+  let spaced = true
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i)
+    if (code === 0x7f || code === 0x200b) { boundary = true; continue }
+    if (isSpace(code)) {
+      if (!spaced) displayBuffer[shown++] = 0x20
+      spaced = true
       boundary = true
       continue
     }
-    map.push(display.length)
-    display.push(ch)
-    norm.push(normaliseChar(ch))
-    wordStart.push(boundary ? 1 : 0)
+    const length = code >= 0xd800 && code < 0xdc00 && i + 1 < raw.length ? 2 : 1
+    const folded = foldedCodes(raw, i, length)
+    for (let k = 0; k < length; k++) {
+      if (detail) {
+        map[count] = shown
+        bounds[count] = boundary && k === 0 ? 1 : 0
+      }
+      normBuffer[count++] = typeof folded === "number" ? folded : folded.charCodeAt(k)
+      displayBuffer[shown++] = raw.charCodeAt(i + k)
+    }
+    i += length - 1
     boundary = false
+    spaced = false
   }
-  const bounds = new Uint8Array(norm.length + 1)
-  for (let i = 0; i < wordStart.length; i++) bounds[i] = wordStart[i]
-  bounds[norm.length] = 1
-  return { display: display.join(""), norm: norm.join(""), map, bounds }
+  if (detail) bounds[count] = 1
+  return {
+    display: utf16.decode(displayBuffer.subarray(0, shown)),
+    norm: utf16.decode(normBuffer.subarray(0, count)),
+    map: detail ? map.slice(0, count) : null,
+    bounds: detail ? bounds.slice(0, count + 1) : null
+  }
+}
+
+/* A section's title or text: display and searchable strings at set-up, the
+   positions (map, bounds) only for the sections a query finds. */
+class Field {
+  constructor(raw) {
+    const { display, norm } = prepare(raw, false)
+    this.raw = raw
+    this.display = display
+    this.norm = norm
+    this.positions = null
+  }
+
+  get map() { return this.detailed().map }
+
+  get bounds() { return this.detailed().bounds }
+
+  detailed() {
+    if (!this.positions) this.positions = prepare(this.raw, true)
+    return this.positions
+  }
 }
 
 function normaliseQuery(query) {
@@ -119,8 +191,8 @@ function setup(docs) {
   sections = []
   pages = new Map()
   for (const doc of docs) {
-    const title = prepare(plainText(doc.title || ""))
-    const text = prepare(plainText(doc.text || ""))
+    const title = new Field(plainText(doc.title || ""))
+    const text = new Field(plainText(doc.text || ""))
     const section = {
       location: doc.location,
       page: doc.location.split("#")[0],
@@ -286,22 +358,25 @@ function escapeHTML(text) {
   })[ch])
 }
 
+/* field.display[from, to) as HTML, the matches marked; escaped a run at a time. */
 function marked(field, positions, needles, from, to) {
-  const inside = new Uint8Array(field.display.length)
+  const inside = new Uint8Array(to - from)
   positions.forEach((starts, n) => {
     for (const at of starts) {
-      const end = field.map[at + needles[n].length - 1]
-      for (let i = field.map[at]; i <= end; i++) inside[i] = 1
+      const first = Math.max(field.map[at], from)
+      const last = Math.min(field.map[at + needles[n].length - 1], to - 1)
+      for (let i = first; i <= last; i++) inside[i - from] = 1
     }
   })
   let html = ""
-  let open = false
-  for (let i = from; i < to; i++) {
-    if (inside[i] && !open) { html += "<mark data-md-highlight>"; open = true }
-    if (!inside[i] && open) { html += "</mark>"; open = false }
-    html += escapeHTML(field.display[i])
+  let run = from
+  for (let i = from + 1; i <= to; i++) {
+    if (i < to && inside[i - from] === inside[run - from]) continue
+    const piece = escapeHTML(field.display.slice(run, i))
+    html += inside[run - from] ? `<mark data-md-highlight>${piece}</mark>` : piece
+    run = i
   }
-  return open ? html + "</mark>" : html
+  return html
 }
 
 function render(section, score, found, needles, termState) {
@@ -335,8 +410,22 @@ addEventListener("message", ev => {
   const message = ev.data
   switch (message.type) {
     case SETUP:
-      setup(message.data.docs || [])
-      postMessage({ type: READY })
+      /* Material sends the index; search-lazy.js sends its address, so that the
+         page's thread neither parses nor copies it (served over HTTP). */
+      if (message.data.url) {
+        fetch(message.data.url)
+          .then(response => {
+            if (!response.ok) throw new Error(`${response.status} ${response.url}`)
+            return response.json()
+          })
+          .then(index => {
+            setup(index.docs || [])
+            postMessage({ type: READY })
+          }, err => console.warn("search index", err))
+      } else {
+        setup(message.data.docs || [])
+        postMessage({ type: READY })
+      }
       break
     case QUERY:
       try {

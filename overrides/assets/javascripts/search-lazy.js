@@ -1,0 +1,107 @@
+/* Search loads when the reader asks for it, not on every page view.
+
+   Material starts its search worker and downloads the year's whole search
+   index as soon as a page opens (148 KB gzip for 300 units), although most
+   readers never search. Here both wait until the reader focuses the search
+   box, opens the search dialog, or opens a page with ?q= (a search link).
+
+   How: overrides/partials/search.html gives the search form no name, so
+   Material's bundle (bundle.ts: document.forms.namedItem("search")) never
+   fetches the index itself; and this script, loaded after #__config and
+   before the bundle, stands in for the Worker that Material constructs for
+   the search URL of #__config. It keeps Material's messages until the reader
+   asks, then starts the real worker (from files, the iframe-worker shim that
+   the offline plugin loaded first) and sends it
+   Material's SETUP message (over HTTP with the index's address instead of the
+   index: see setupMessage); the worker answers READY and Material's search
+   box, results and ?q= links work as before. */
+(function () {
+  "use strict"
+
+  var SETUP = 0  /* Material's SearchMessageType.SETUP */
+  var config = JSON.parse(document.getElementById("__config").textContent)
+  var searchUrl = new URL(config.search, location.href).href
+  var base = new URL(config.base, location.href)  /* as Material makes it absolute */
+  var NativeWorker = window.Worker
+  var waiting = []
+  var wanted = false
+
+  /* Material's SETUP message. Served over HTTP, the worker fetches and parses
+     the index itself, so the page's thread (slow on a phone) neither parses
+     nor copies it; from files, where a worker cannot fetch, the index is
+     loaded here as Material would (search_index.js) and sent along. */
+  function setupMessage() {
+    var options = { suggest: false }
+    if (location.protocol !== "file:")
+      return Promise.resolve({ type: SETUP, data: { url: new URL("search/search_index.json", base).href, options: options } })
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script")
+      script.src = new URL("search/search_index.js", base).href
+      script.onload = function () {
+        resolve({ type: SETUP, data: { config: window.__index.config, docs: window.__index.docs, options: options } })
+      }
+      script.onerror = function () { reject(new Error("cannot load " + script.src)) }
+      document.head.appendChild(script)
+    })
+  }
+
+  /* What Material holds as its search worker: keeps messages until set up. */
+  class LazySearchWorker extends EventTarget {
+    constructor(url, options) {
+      super()
+      this.url = url
+      this.options = options
+      this.queue = []
+      this.worker = null
+      this.ready = false
+      if (wanted) this.start()
+      else waiting.push(this)
+    }
+
+    postMessage(message) {
+      if (this.ready) this.worker.postMessage(message)
+      else this.queue.push(message)
+    }
+
+    terminate() {
+      if (this.worker) this.worker.terminate()
+    }
+
+    start() {
+      var self = this
+      this.worker = new NativeWorker(this.url, this.options)
+      this.worker.addEventListener("message", function (event) {
+        self.dispatchEvent(new MessageEvent("message", { data: event.data }))
+      })
+      this.worker.addEventListener("error", function (event) {
+        console.error("search worker: " + (event.message || "failed to start"))
+      })
+      setupMessage().then(function (message) {
+        self.worker.postMessage(message)
+        self.ready = true
+        self.queue.splice(0).forEach(function (queued) { self.worker.postMessage(queued) })
+      }, function (error) {
+        console.error("search index: " + error)
+      })
+    }
+  }
+
+  function want() {
+    if (wanted) return
+    wanted = true
+    waiting.splice(0).forEach(function (lazy) { lazy.start() })
+  }
+
+  window.Worker = function (url, options) {
+    if (new URL(String(url), location.href).href !== searchUrl) return new NativeWorker(url, options)
+    return new LazySearchWorker(url, options)
+  }
+
+  if (new URLSearchParams(location.search).has("q")) want()
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-md-component=search-query]")) want()
+  }, true)
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "__search" && event.target.checked) want()
+  }, true)
+})()
