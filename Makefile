@@ -6,11 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-<<<<<<< HEAD
-.PHONY: site test lint serve bench fuzz soak chromium cjk-fonts nginx axe clean
-=======
-.PHONY: site test lint serve bench bench-phone chromium cjk-fonts nginx axe clean
->>>>>>> issue-16
+.PHONY: site test lint serve bench bench-phone fuzz soak chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -62,21 +58,17 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
 
-<<<<<<< HEAD
 # The property tests with new random examples, ten times as many as in make test
 # (which always draws the same ones: tests/conftest.py).
 fuzz: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py tests/test_validation.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py tests/test_validation.py tests/test_yaml_mistakes.py
 
 # 50 builds into one site, killed and started concurrently at random (tests/soak.py).
 soak: $(VENV)/.installed-test
 	$(BIN)/python tests/soak.py
 
-# Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
-=======
 # Build time, memory, page and search sizes at 100, 300 and 1000 units, then the phone
 # section; writes README's tables.
->>>>>>> issue-16
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench.py
 
