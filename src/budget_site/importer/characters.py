@@ -42,6 +42,24 @@ def label_key(text: str) -> str:
     return squeeze(text).replace(":", "：").replace("(", "（").replace(")", "）")
 
 
+_WIDE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2014-\u2026"  # Chinese, full-width punctuation, dashes, ellipsis
+_WIDE_END = re.compile(f"[{_WIDE}]$")
+_WIDE_START = re.compile(f"^[{_WIDE}]")
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Lines wrapped by the layout, joined: nothing between Chinese characters
+    (Chinese wraps anywhere), a space between Latin words (they wrap at spaces)."""
+    text = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if text and not (_WIDE_END.search(text) or _WIDE_START.search(part)):
+            text += " "
+        text += part
+    return text
+
+
 # Leading numbering of itemised goals, measures and project titles: "1." "1、" "（1）".
 # Not followed by a digit, so "3.5万元……" keeps its number.
 NUMBERING = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*\d{1,3}\s*[)）])\s*(?!\d)")

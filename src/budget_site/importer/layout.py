@@ -15,7 +15,7 @@ CHAPTERS = {"总体绩效目标": "overall_goals", "分项绩效目标": "itemis
 CHAPTER_NAMES = {
     "overall_goals": "一、总体绩效目标", "itemised_goals": "二、分项绩效目标", "measures": "三、工作保障措施",
 }
-_TOC_LEADER = re.compile(r"\s*(?:[.．·•。]{2,}|…+)\s*(\d*)\s*$")
+_TOC_LEADER = re.compile(r"\s*(?:(?:[.．·•。]{2,}|…+)\s*\d*|\t\s*\d+)\s*$")  # dots, or a Word TOC tab
 PAGE_NUMBER = re.compile(r"^(?:-\s*\d+\s*-|\d{1,3}|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?)$")
 PROJECT_TITLE_SUFFIX = "绩效目标表"
 _UNIT_LINE = re.compile(r"^(?P<code>[0-9A-Za-z][0-9A-Za-z_\- ]*?)\s*(?P<name>[^\x00-\x7f].*)$")

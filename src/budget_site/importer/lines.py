@@ -16,6 +16,7 @@ class Line:
     where: Where
     raw: str
     raw_cells: tuple[str, ...] | None = None
+    continued: bool = False  # a row right after a page break (see Row.continued)
 
     @property
     def number(self) -> int:
@@ -55,5 +56,5 @@ def document_lines(document: SourceDocument) -> list[Line]:
         for row in block.rows:
             cells = row.grid()
             text = row.text or "| " + " | ".join(c.replace("\n", " ") for c in cells) + " |"
-            lines.append(Line(row.where, text, cells))
+            lines.append(Line(row.where, text, cells, row.continued))
     return lines

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .characters import CODE, label_key, squeeze
+from .characters import CODE, join_wrapped, label_key, squeeze
 from .context import Context
 from .layout import is_code_row, is_table_header, money_unit, project_title, unit_line, without_heading
 from .lines import Line
@@ -254,6 +254,7 @@ class _IndicatorReader:
         self.levels: dict[str, str] = {}
         self.label_row: Line | None = None  # a levels-only row not yet used by a row below
         self.rows: list[dict[str, str]] = []
+        self.last: dict[str, str] | None = None  # the row just read, if complete (a page break may split it)
 
     def header(self, row: Line) -> None:
         """The first header fixes the columns; a repeated one (a page break) must agree."""
@@ -268,6 +269,7 @@ class _IndicatorReader:
         self.reading.leftover(row, "绩效指标表头无法识别")
 
     def row(self, row: Line) -> None:
+        previous, self.last = self.last, None
         if self.columns is None or self.broken:
             self.reading.leftover(row, "绩效指标表头无法识别，这一行无法归入")
             return
@@ -277,7 +279,16 @@ class _IndicatorReader:
             return
         cells = {name: self.ctx.words(row.raw_cells[i]) if i < len(row.raw_cells or ()) else ""
                  for name, i in self.columns.items()}
-        if not any(cells[name] for name in ("level3", "description", "value", "basis")):
+        content = ("level3", "description", "value", "basis")
+        if row.continued and previous is not None and not (cells["level1"] or cells["level2"]) \
+                and not all(cells[name] for name in content):
+            # the rest of the row above, broken across the page: its cells go on
+            for name in content:
+                previous[name] = join_wrapped([previous[name], cells[name]])
+            self.ctx.warn(row.number, "这一行是上一页最后一个指标行跨页断开的后半部分，已接到该行")
+            self.last = previous
+            return
+        if not any(cells[name] for name in content):
             self._levels_only(row, cells)
             return
         if not self._carry_levels(row, cells):
@@ -287,6 +298,7 @@ class _IndicatorReader:
             self.reading.leftover(row, f"绩效指标行缺少“{'”“'.join(missing)}”，整行未录入")
             return
         self.rows.append({name: cells[name] for name in _INDICATOR_NAMES})
+        self.last = self.rows[-1]
 
     def _carry_levels(self, row: Line, cells: dict[str, str]) -> bool:
         """Fill blank level cells from the row above; False when there is none."""

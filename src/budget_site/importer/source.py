@@ -45,11 +45,14 @@ class Cell:
 @dataclass(frozen=True)
 class Row:
     """The cells that start on one table row. ``text``: the row as written,
-    when the source has it as one line (the text format's ``| a | b |``)."""
+    when the source has it as one line (the text format's ``| a | b |``).
+    ``continued``: the first row after a page break, which may be the rest of
+    the row above when the producer let a row break across pages."""
 
     cells: tuple[Cell, ...]
     where: Where
     text: str | None = None
+    continued: bool = False
 
     def grid(self) -> tuple[str, ...]:
         """The row's text per grid column: a cell at its first column, "" for
