@@ -51,7 +51,8 @@ def _open(path: Path) -> Any:
         raise refuse(path, "PDF 文件设置了密码（已加密），无法读取文字；请向报送单位索取未加密的 PDF，"
                            "或在 WPS/Word 中打开原文“另存为”不加密的 PDF 后再导入") from None
     except Exception:  # pdfminer raises many kinds for a damaged file: all mean the same to the user
-        raise refuse(path, "PDF 文件已损坏或不完整（可能下载或复制时中断），无法读取；请重新获取原文件后再导入") from None
+        raise refuse(path, "PDF 文件已损坏或不完整（可能下载或复制时中断），无法读取；"
+                           "请重新获取原文件后再导入") from None
     if pages > MAX_PAGES:
         pdf.close()
         raise refuse(path, f"PDF 有 {pages} 页，超过上限 {MAX_PAGES} 页，不像是一份部门预算绩效文本")
@@ -75,6 +76,7 @@ class _TextLine:
     size: float
     font: str
     text: str
+    lead: float  # width of its first word: had it fitted at the end of the line above, it would be there
 
 
 @dataclass
@@ -106,14 +108,9 @@ def _read_page(page: Any, index: int) -> list[_TextLine | _Fragment]:
             # the font most characters use, without the subset tag ("DAAAAA+"): a title's bold stands apart
             font = Counter(c["fontname"].split("+", 1)[-1] for c in chars).most_common(1)[0][0]
             top, bottom, x0, x1 = line["top"], line["bottom"], line["x0"], line["x1"]
-            items.append(_TextLine(index, 0, top, bottom, x0, x1, size, font, line["text"]))
+            items.append(_TextLine(index, 0, top, bottom, x0, x1, size, font, line["text"], _lead(chars)))
     for table in tables:
-        fragment = _Fragment(index, table.bbox[1], table.bbox[3])
-        for row, texts in zip(table.rows, table.extract(), strict=True):
-            cells = [(box[0], box[2], join_wrapped((text or "").split("\n")))
-                     for box, text in zip(row.cells, texts, strict=True) if box is not None]
-            fragment.rows.append((0, cells))
-        items.append(fragment)
+        items.append(_fragment(page, table, index))
     items.sort(key=lambda item: item.top)
     number = 0
     for item in items:
@@ -125,6 +122,79 @@ def _read_page(page: Any, index: int) -> list[_TextLine | _Fragment]:
                 number += 1
                 item.rows[i] = (number, cells)
     return items
+
+
+def _inside(chars: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
+    """The characters whose centre is in ``box`` (x0, top, x1, bottom)."""
+    x0, top, x1, bottom = box
+    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+
+
+def _fragment(page: Any, table: Any, index: int) -> _Fragment:
+    """A table's rows with each cell's text rebuilt from its characters."""
+    top, bottom = table.bbox[1], table.bbox[3]
+    chars = _inside(page.chars, table.bbox)
+    fragment = _Fragment(index, top, bottom)
+    for row in table.rows:
+        cells = [(box[0], box[2], _cell_text(_inside(chars, box), box[2])) for box in row.cells if box is not None]
+        fragment.rows.append((0, cells))
+    return fragment
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines, top to bottom, each left to right."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and char["top"] - lines[-1][0]["top"] < 0.5 * char["size"]:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _line_text(chars: list[dict]) -> str:
+    """A line's text; a space where a producer left a gap instead of a space character."""
+    text = ""
+    for i, char in enumerate(chars):
+        if i and char["x0"] - chars[i - 1]["x1"] > 0.3 * char["size"] and not text.endswith(" "):
+            text += " "
+        text += char["text"]
+    return text.strip()
+
+
+_NO_LINE_START = "，。、；：？！）》」』”’%％"  # punctuation that never starts a line: it travels with the word before
+
+
+def _lead(chars: list[dict]) -> float:
+    """Width of a line's first word: a Chinese character with the punctuation after it, or Latin up to a space."""
+    chars = [c for c in chars if c["text"].strip()]
+    if not chars:
+        return 0.0
+    end = 1
+    if chars[0]["text"].isascii():
+        while end < len(chars) and chars[end]["text"].isascii() and chars[end]["x0"] - chars[end - 1]["x1"] < 1:
+            end += 1
+    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+        end += 1
+    return chars[end - 1]["x1"] - chars[0]["x0"]
+
+
+def _cell_text(chars: list[dict], right: float) -> str:
+    """A cell's lines joined: a line that stops where the next line's first
+    word would still have fitted ends a paragraph ("\n"); others are wraps."""
+    lines = _char_lines(chars)
+    if not lines:
+        return ""
+    padding = max(0.0, min(line[0]["x0"] for line in lines) - min(c["x0"] for c in chars)) if chars else 0.0
+    inner = right - max(padding, 2.0)
+    text = _line_text(lines[0])
+    for above, line in zip(lines, lines[1:], strict=False):
+        room = inner - above[-1]["x1"]
+        if room > _lead(line) + 1:
+            text += "\n" + _line_text(line)
+        else:
+            text = join_wrapped([text, _line_text(line)])
+    return text
 
 
 # --------------------------------------------------------------------------- page furniture
@@ -164,7 +234,7 @@ def _paragraphs(lines: list[_TextLine], left: float, right: float) -> list[list[
 
 
 def _continues(previous: _TextLine, line: _TextLine, left: float, right: float) -> bool:
-    full = previous.x1 >= right - 2 * previous.size  # a line may end a character or so short (。， never start one)
+    full = right - previous.x1 < line.lead + 1  # the first word of the line would not have fitted above
     if _TOC_ENTRY.search(previous.text):
         return False
     at_left = line.x0 <= left + 0.5 * line.size
