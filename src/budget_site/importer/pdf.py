@@ -36,6 +36,7 @@ def _open(path: Path) -> Any:
     """The pdfplumber document, or DataError saying why it cannot be read."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         size = path.stat().st_size
@@ -47,10 +48,11 @@ def _open(path: Path) -> Any:
     try:
         pdf = pdfplumber.open(path)
         pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise refuse(path, "PDF 文件设置了密码（已加密），无法读取文字；请向报送单位索取未加密的 PDF，"
-                           "或在 WPS/Word 中打开原文“另存为”不加密的 PDF 后再导入") from None
-    except Exception:  # pdfminer raises many kinds for a damaged file: all mean the same to the user
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file: all mean the same to the user
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc  # pdfplumber wraps them
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise refuse(path, "PDF 文件设置了密码（已加密），无法读取文字；请向报送单位索取未加密的 PDF，"
+                               "或在 WPS/Word 中打开原文“另存为”不加密的 PDF 后再导入") from None
         raise refuse(path, "PDF 文件已损坏或不完整（可能下载或复制时中断），无法读取；"
                            "请重新获取原文件后再导入") from None
     if pages > MAX_PAGES:
