@@ -291,7 +291,7 @@ def refusal(tmp_path: Path, name: str, content: bytes) -> subprocess.CompletedPr
     ("blank.txt", b"  \n\n \n", "文件是空的"),
     ("random.txt", "今天天气很好。\n我们去公园散步。\n| a | b |\n".encode(), "不是部门预算绩效文本"),
     ("word.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Word（.doc）"),
-    ("word.docx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "Word（.docx）"),
+    ("word.docx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "Word 文件已损坏或不完整"),
     ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
     ("title-only.txt", "博野县信访局\n\n2023 年部门预算绩效文本\n\n博野县信访局编制\n博野县财政局审核\n".encode(),
      "不是部门预算绩效文本"),

@@ -45,7 +45,8 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
         elif path.exists():
             documents.append(path)
         else:
-            missing.append(Outcome(path, problems=[Problem(path, None, None, (), "找不到这个文件或文件夹")]))
+            problem = Problem(path, None, None, (), "无法读取文件：找不到这个文件或文件夹")
+            missing.append(Outcome(path, problems=[problem]))
     return list(dict.fromkeys(documents)), missing
 
 
