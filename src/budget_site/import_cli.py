@@ -64,7 +64,7 @@ class _Progress:
         done = index + 1
         if self.tty:
             filled = done * 30 // max(self.total, 1)
-            name = _fit(outcome.source.name, 40)
+            name = _fit(outcome.source.name, 40, keep_end=True)
             self.out.write(f"\r导入 [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} {name}\x1b[K")
         else:
             result = "未导入" if outcome.refused else f"→ {outcome.written}"
@@ -80,10 +80,11 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _fit(text: str, width: int) -> str:
-    """``text`` padded (or cut, with "…") to ``width`` terminal columns; Chinese characters take two."""
+def _fit(text: str, width: int, keep_end: bool = False) -> str:
+    """``text`` padded (or cut, with "…") to ``width`` terminal columns; Chinese characters take two.
+    ``keep_end``: cut at the start, so a long path keeps its file name."""
     while _width(text) > width:
-        text = text[:-2] + "…"
+        text = "…" + text[2:] if keep_end else text[:-2] + "…"
     return text + " " * (width - _width(text))
 
 
@@ -92,7 +93,7 @@ def _summary(outcomes: list[Outcome], out: TextIO) -> None:
     name_width = min(max([_width(str(o.source)) for o in outcomes] + [4]), 60)
     print(f"{_fit('文件', name_width)}  年度  {_fit('单位', 30)}  项目  警告", file=out)
     for outcome in outcomes:
-        name = _fit(str(outcome.source), name_width)
+        name = _fit(str(outcome.source), name_width, keep_end=True)
         if outcome.unit is not None and outcome.written is not None:
             unit = outcome.unit
             label = _fit(f"{unit.code} {unit.data['unit']['name']}", 30)

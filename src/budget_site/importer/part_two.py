@@ -280,11 +280,11 @@ class _IndicatorReader:
         cells = {name: self.ctx.words(row.raw_cells[i]) if i < len(row.raw_cells or ()) else ""
                  for name, i in self.columns.items()}
         content = ("level3", "description", "value", "basis")
-        if row.continued and previous is not None and not (cells["level1"] or cells["level2"]) \
-                and not all(cells[name] for name in content):
+        if row.continued and previous is not None and not all(cells[name] for name in content):
             # the rest of the row above, broken across the page: its cells go on
-            for name in content:
+            for name in _INDICATOR_NAMES:
                 previous[name] = join_wrapped([previous[name], cells[name]])
+            self.levels = {"level1": previous["level1"], "level2": previous["level2"]}
             self.ctx.warn(row.number, "这一行是上一页最后一个指标行跨页断开的后半部分，已接到该行")
             self.last = previous
             return

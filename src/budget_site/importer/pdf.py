@@ -138,7 +138,7 @@ def _fragment(page: Any, table: Any, index: int) -> _Fragment:
     chars = _inside(page.chars, table.bbox)
     fragment = _Fragment(index, top, bottom)
     for row in table.rows:
-        cells = [(box[0], box[2], _cell_text(_inside(chars, box), box[2])) for box in row.cells if box is not None]
+        cells = [(box[0], box[2], _cell_text(_inside(chars, box), box[0], box[2])) for box in row.cells if box]
         fragment.rows.append((0, cells))
     return fragment
 
@@ -181,14 +181,14 @@ def _lead(chars: list[dict]) -> float:
     return chars[end - 1]["x1"] - chars[0]["x0"]
 
 
-def _cell_text(chars: list[dict], right: float) -> str:
+def _cell_text(chars: list[dict], left: float, right: float) -> str:
     """A cell's lines joined: a line that stops where the next line's first
-    word would still have fitted ends a paragraph ("\n"); others are wraps."""
+    word would still have fitted ends a paragraph ("\n"); others are wraps.
+    The cell's right padding is taken to be its left one."""
     lines = _char_lines(chars)
     if not lines:
         return ""
-    padding = max(0.0, min(line[0]["x0"] for line in lines) - min(c["x0"] for c in chars)) if chars else 0.0
-    inner = right - max(padding, 2.0)
+    inner = right - max(min(line[0]["x0"] for line in lines) - left, 0.0)
     text = _line_text(lines[0])
     for above, line in zip(lines, lines[1:], strict=False):
         room = inner - above[-1]["x1"]
