@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench chromium cjk-fonts nginx axe clean
+.PHONY: site test lint serve bench bench-import libreoffice chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -56,9 +56,19 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium cjk-fonts nginx $(AXE) lint
 	$(BIN)/python -m pytest -q
 
-# Build time, memory, page and search sizes at 100, 300 and 1000 units; writes README's table.
-bench: $(VENV)/.installed-test chromium
+# Build time, memory, page and search sizes at 100, 300 and 1000 units, and the import of
+# 100 PDFs; writes README's tables.
+bench: $(VENV)/.installed-test chromium libreoffice
 	$(BIN)/python tests/bench.py
+
+# Only the import of a folder of 100 PDFs (made with LibreOffice from Word files).
+bench-import: $(VENV)/.installed-test libreoffice
+	$(BIN)/python tests/bench.py --section import
+
+# LibreOffice exports the benchmark's Word files to PDF, as departments export theirs
+# (the test fixtures are committed, so make test does not need it).
+libreoffice:
+	@command -v soffice >/dev/null || { $(call apt_install,libreoffice-writer-nogui,需要 LibreOffice); }
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve

@@ -172,11 +172,9 @@ def _lead(chars: list[dict]) -> float:
     chars = [c for c in chars if c["text"].strip()]
     if not chars:
         return 0.0
-    end = 1
-    if chars[0]["text"].isascii():
-        while end < len(chars) and chars[end]["text"].isascii() and chars[end]["x0"] - chars[end - 1]["x1"] < 1:
-            end += 1
-    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+    end = 1  # Latin, digits and "/" stick to the character before them; so does closing punctuation
+    while end < len(chars) and (chars[end]["text"].isascii() or chars[end]["text"] in _NO_LINE_START) \
+            and chars[end]["x0"] - chars[end - 1]["x1"] < 1:
         end += 1
     return chars[end - 1]["x1"] - chars[0]["x0"]
 
@@ -192,7 +190,7 @@ def _cell_text(chars: list[dict], left: float, right: float) -> str:
     text = _line_text(lines[0])
     for above, line in zip(lines, lines[1:], strict=False):
         room = inner - above[-1]["x1"]
-        if room > _lead(line) + 1:
+        if room > max(_lead(line) + 1, 3 * line[0]["size"]):  # narrow cells: always a wrap
             text += "\n" + _line_text(line)
         else:
             text = join_wrapped([text, _line_text(line)])
