@@ -135,6 +135,14 @@ def test_a_text_layer_of_look_alikes_imports_to_the_same_data():
     assert "“⻔”→“门”" in header and "“⽬”→“目”" in header
 
 
+def test_the_command_says_when_look_alikes_were_replaced(tmp_path):
+    source = tmp_path / "kangxi.txt"
+    source.write_text(REFERENCE_TEXT.read_text("utf-8").replace("目", "⽬"), encoding="utf-8")
+    result = run("import", str(source), "--data", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    assert f"{source}: 说明: 原文的文字层用了字形相同的部首字符，已换成通用汉字：“⽬”→“目”" in result.stderr
+
+
 # --------------------------------------------------------------------------- refusals
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
+from .importer import ImportedUnit, import_document, write_unit
 from .importer.batch import Outcome, collect, import_all, review_years
 from .report import site_base_for, write_report
 
@@ -31,6 +32,7 @@ def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | No
     for outcome in outcomes:
         for problem in outcome.problems + (outcome.unit.warnings if outcome.unit else []):
             print(problem, file=sys.stderr)
+        _print_notes(outcome.source, outcome.unit)
     _summary(outcomes, sys.stdout)
     if report is not None:
         years, warnings = review_years(outcomes)
@@ -40,16 +42,21 @@ def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | No
 
 
 def _import_single(source: Path, data_dir: Path, force: bool) -> int:
-    from .importer import import_document, write_unit
-
     imported = import_document(source)
     path = write_unit(imported, data_dir, force=force)
     for warning in imported.warnings:
         print(warning, file=sys.stderr)
+    _print_notes(source, imported)
     if imported.warnings:
         print(f"共 {len(imported.warnings)} 个警告，请对照原文核对 {path}。", file=sys.stderr)
     print(path)
     return 0
+
+
+def _print_notes(source: Path, unit: ImportedUnit | None) -> None:
+    """What the reader changed besides spaces (look-alike characters, page furniture), also in the file's header."""
+    for note in unit.notes if unit else []:
+        print(f"{source}: 说明: {note}", file=sys.stderr)
 
 
 class _Progress:

@@ -226,9 +226,7 @@ def _read_budget_row(row: Line, reading: _Reading, ctx: Context) -> None:
 def _read_use_row(row: Line, reading: _Reading, ctx: Context) -> None:
     """"资金用途" with its own label (some tables) or below "预算规模及资金用途"."""
     texts = [ctx.words(c) for _, c in row.filled() if label_key(c) != "资金用途"]
-    if texts:
-        previous = reading.values.get("use_of_funds")
-        reading.values["use_of_funds"] = "\n".join(([previous] if previous else []) + texts)
+    _add_text(row, reading, "use_of_funds", texts, ctx)
 
 
 def _read_plan_row(row: Line, reading: _Reading, ctx: Context) -> None:
@@ -254,9 +252,19 @@ def _read_shares_row(row: Line, reading: _Reading, ctx: Context) -> None:
 def _read_target_row(row: Line, reading: _Reading, ctx: Context) -> None:
     """"绩效目标 | 1.目标内容 1"; a "目标内容" sub-label cell is a header, not content."""
     texts = [ctx.words(c) for i, c in row.filled() if i > 0 and label_key(c) != "目标内容"]
-    if texts:
-        previous = reading.values.get("target")
-        reading.values["target"] = "\n".join(([previous] if previous else []) + texts)
+    _add_text(row, reading, "target", texts, ctx)
+
+
+def _add_text(row: Line, reading: _Reading, name: str, texts: list[str], ctx: Context) -> None:
+    """A row's texts as new paragraphs of field ``name``; the first row after a
+    page break goes on the paragraph instead (its cell was broken across the pages)."""
+    if not texts:
+        return
+    previous = reading.values.get(name)
+    if previous and row.continued:
+        previous = join_wrapped([previous, texts.pop(0)])
+        ctx.warn(row.number, "这一行是上一页最后一行跨页断开的后半部分，已接到该行")
+    reading.values[name] = "\n".join(([previous] if previous else []) + texts)
 
 
 def _read_continued(row: Line, state: str, reading: _Reading, ctx: Context) -> str:

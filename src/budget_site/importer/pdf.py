@@ -244,14 +244,16 @@ def _continues(previous: _TextLine, line: _TextLine, left: float, right: float) 
 
 
 def _margins(lines: list[_TextLine]) -> tuple[float, float]:
-    """The body's left and right margins: where most lines start, and where most long lines end
-    (a right-aligned "单位：万元" may stand out further)."""
+    """The body's left and right margins: where lines start at the furthest
+    left (at least twice, so no stray mark decides), and where the furthest
+    line starting there or one indent in ends (a right-aligned "单位：万元" or
+    a centred title does not count)."""
     if not lines:
         return 0.0, 0.0
-    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
-    widest = max(line.x1 for line in lines)
-    long_ends = [round(line.x1) for line in lines if line.x1 - left > 0.6 * (widest - left)]
-    return float(left), float(Counter(long_ends).most_common(1)[0][0])
+    starts = Counter(round(line.x0) for line in lines)
+    left = float(min((x for x, n in starts.items() if n > 1), default=min(starts)))
+    right = max((line.x1 for line in lines if line.x0 <= left + 2.5 * line.size), default=left)
+    return left, right
 
 
 # --------------------------------------------------------------------------- tables
