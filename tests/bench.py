@@ -370,7 +370,8 @@ def run_import(folder: Path, data: Path) -> tuple[float, float, list[float], str
     sampler.join()
     if status != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{summary}")
-    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024, [b - a for a, b in zip(stamps, stamps[1:], strict=False)], summary
+    per_document = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024, per_document, summary
 
 
 def bench_import(count: int) -> str:

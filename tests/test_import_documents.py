@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import resource
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pypdf import PdfWriter
 
 from budget_site.importer import import_document, parse_document, render_yaml, write_unit
 from budget_site.importer.characters import ideographs
+from budget_site.lint import lint_unit
 from budget_site.loading import build_unit, load_unit
 
 from conftest import REFERENCE_TEXT, ROOT
@@ -117,6 +119,21 @@ def test_a_word_toc_field_is_the_table_of_contents():
     document = docx.Document(str(DOCUMENTS / "2023-tangxian-huanjingju.docx"))
     assert "TOC" in "".join(document.element.body.itertext())
     assert import_document(DOCUMENTS / "2023-tangxian-huanjingju.docx").warnings == []
+
+
+def test_an_unplaced_line_of_a_word_file_says_where_it_is(tmp_path):
+    document = docx.Document(str(DOCUMENTS / "2023-boye-xinfangju.docx"))
+    heading = next(p for p in document.paragraphs if p.text == "一、总体绩效目标")
+    heading.insert_paragraph_before("（本文本经局党组会议审议通过）")
+    source = tmp_path / "stray.docx"
+    document.save(str(source))
+    imported = import_document(source)
+    [item] = imported.data["unplaced"]
+    assert item["text"] == "（本文本经局党组会议审议通过）" and re.fullmatch(r"第 \d+ 段", item["where"])
+    assert str(imported.warnings[0]).startswith(f"{source}: 警告: {item['where']}：")
+    unit, problems = load_unit(write_unit(imported, tmp_path / "data"), 2023)
+    assert problems == [] and unit.unplaced[0].where == item["where"]
+    assert any(f"（{item['where']}）" in warning.message for warning in lint_unit(unit))
 
 
 # --------------------------------------------------------------------------- look-alike characters

@@ -79,11 +79,6 @@ def register_reader(suffix: str, reader: Reader) -> None:
     READERS[suffix.lower()] = reader
 
 
-def document_suffixes() -> set[str]:
-    """Extensions a folder import picks up (old binary formats too, to refuse them by name)."""
-    return set(READERS)
-
-
 def reader_for(path: Path) -> Reader:
     """The reader for ``path`` by its extension; for another extension, by its
     first bytes, else the text reader (which refuses what is not text)."""
