@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -12,32 +12,16 @@ from .characters import CODE, join_wrapped, label_key, squeeze
 from .context import Context
 from .layout import is_code_row, is_table_header, money_unit, project_title, unit_line, without_heading
 from .lines import Line
+from .page_breaks import mend_page_breaks
+from .table_labels import (
+    BUDGET_LABELS,
+    CODE_LABELS,
+    INDICATOR_COLUMNS,
+    INDICATOR_NAMES,
+    LEVEL_NAMES,
+    ROW_KINDS,
+)
 
-_ROW_KINDS = {
-    "项目编码": "code",
-    "预算规模及资金用途": "budget", "预算规模": "budget",
-    "资金用途": "use",
-    "资金支出计划（%）": "plan", "资金支出计划（％）": "plan", "资金支出计划": "plan",
-    "绩效目标": "target", "年度绩效目标": "target",
-    "一级指标": "indicator_header",
-    "": "continued",
-}
-_CODE_LABELS = {"项目编码": "code", "项目名称": "name"}
-_BUDGET_LABELS = {
-    "预算规模及资金用途": "heading", "预算规模": "heading",
-    "预算数": "total", "其中：财政资金": "fiscal", "财政资金": "fiscal", "其他资金": "other",
-}
-_INDICATOR_COLUMNS = {
-    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3",
-    "绩效指标描述": "description", "指标描述": "description",
-    "指标值": "value", "指标值确定依据": "basis",
-}
-_INDICATOR_NAMES = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
-                    "description": "绩效指标描述", "value": "指标值", "basis": "指标值确定依据"}
-# The standard names of indicator levels (财政部 绩效目标表): a piece of one cut by a page break is recognised.
-_LEVEL_NAMES = {"产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标",
-                "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"}
-_LABELS = {*_ROW_KINDS, *_CODE_LABELS, *_BUDGET_LABELS, *_INDICATOR_COLUMNS, "目标内容"} - {""}
 _MONEY = re.compile(r"^\d+(?:\.\d{1,2})?$")
 _SHARE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)[%％]?$")
 
@@ -111,8 +95,8 @@ def _read_rows(block: _Block, reading: _Reading, ctx: Context) -> None:
     the label above (merged cells), and below "一级指标" every row is an indicator."""
     state: str | None = None
     indicators = _IndicatorReader(reading, ctx)
-    for row in _mend_page_breaks(block.rows, ctx):
-        kind = _ROW_KINDS.get(row.key)
+    for row in mend_page_breaks(block.rows, ctx):
+        kind = ROW_KINDS.get(row.key)
         if kind == "indicator_header":
             indicators.header(row)
             state = "indicators"
@@ -126,48 +110,6 @@ def _read_rows(block: _Block, reading: _Reading, ctx: Context) -> None:
         else:
             reading.leftover(row, "项目表中的这一行未能识别")
     indicators.finish()
-
-
-def _mend_page_breaks(rows: list[Line], ctx: Context) -> list[Line]:
-    """A label cell merged down rows on both sides of a page break shows its
-    text in two pieces ("资金支" above the break, "出计划（%）" below): the
-    second piece goes back to the first when together they make a known label."""
-    mended = _join_split_rows(rows, ctx)
-    for i, row in enumerate(list(mended)):
-        rest = row.raw_cells[0] if row.continued and row.raw_cells else ""
-        if not rest or label_key(rest) in _ROW_KINDS:
-            continue
-        j = next((j for j in range(i - 1, -1, -1) if (mended[j].raw_cells or ("",))[0]), None)
-        if j is None:
-            continue
-        above = mended[j].raw_cells or ("",)
-        joined = join_wrapped([above[0], rest])
-        if label_key(joined) not in _ROW_KINDS:
-            continue
-        mended[j] = replace(mended[j], raw_cells=(joined, *above[1:]))
-        mended[i] = replace(row, raw_cells=("", *(row.raw_cells or ())[1:]))
-        ctx.warn(row.number, f"“{joined}”跨页断开，已把下一页的“{rest}”接回")
-    return [row for row in mended if row.filled()]
-
-
-def _join_split_rows(rows: list[Line], ctx: Context) -> list[Line]:
-    """A row broken across a page ("其中：财政" | "资金" below the break) joined
-    cell by cell, when a label cell (after the first) has a piece on each side."""
-    joined_rows: list[Line] = []
-    for row in rows:
-        above = joined_rows[-1] if joined_rows else None
-        if row.continued and above is not None and above.raw_cells and row.raw_cells:
-            width = max(len(above.raw_cells), len(row.raw_cells))
-            pairs = [(above.raw_cells[i] if i < len(above.raw_cells) else "",
-                      row.raw_cells[i] if i < len(row.raw_cells) else "") for i in range(width)]
-            # a label made of a piece on each side, after the first cell (that one: see _mend_page_breaks)
-            if any(a and b and label_key(a) not in _LABELS and label_key(join_wrapped([a, b])) in _LABELS
-                   for a, b in pairs[1:]):
-                joined_rows[-1] = replace(above, raw_cells=tuple(join_wrapped([a, b]) for a, b in pairs))
-                ctx.warn(row.number, "这一行是上一页最后一行跨页断开的后半部分，已接到该行")
-                continue
-        joined_rows.append(row)
-    return joined_rows
 
 
 def _label_values(row: Line, labels: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
@@ -189,7 +131,7 @@ def _label_values(row: Line, labels: dict[str, str]) -> tuple[dict[str, list[str
 
 
 def _read_code_row(row: Line, reading: _Reading, ctx: Context) -> None:
-    found, stray = _label_values(row, _CODE_LABELS)
+    found, stray = _label_values(row, CODE_LABELS)
     if stray or any(len(v) > 1 for v in found.values()):
         reading.leftover(row, "“项目编码”一行有无法归属的单元格")
         return
@@ -205,7 +147,7 @@ def _read_code_row(row: Line, reading: _Reading, ctx: Context) -> None:
 
 
 def _read_budget_row(row: Line, reading: _Reading, ctx: Context) -> None:
-    found, stray = _label_values(row, _BUDGET_LABELS)
+    found, stray = _label_values(row, BUDGET_LABELS)
     if stray or found.get("heading") or any(len(v) > 1 for v in found.values()):
         reading.leftover(row, "“预算规模”一行有无法归属的单元格")
         return
@@ -312,9 +254,9 @@ class _IndicatorReader:
 
     def header(self, row: Line) -> None:
         """The first header fixes the columns; a repeated one (a page break) must agree."""
-        columns = {_INDICATOR_COLUMNS[label_key(c)]: i for i, c in row.filled() if label_key(c) in _INDICATOR_COLUMNS}
-        extra = [c for _, c in row.filled() if label_key(c) not in _INDICATOR_COLUMNS]
-        complete = not extra and columns.keys() == _INDICATOR_NAMES.keys()
+        columns = {INDICATOR_COLUMNS[label_key(c)]: i for i, c in row.filled() if label_key(c) in INDICATOR_COLUMNS}
+        extra = [c for _, c in row.filled() if label_key(c) not in INDICATOR_COLUMNS]
+        complete = not extra and columns.keys() == INDICATOR_NAMES.keys()
         if complete and self.columns in (None, columns):
             self.columns = columns
             return
@@ -338,7 +280,7 @@ class _IndicatorReader:
             self._mend_levels(row, cells)
         if row.continued and previous is not None and not all(cells[name] for name in content):
             # the rest of the row above, broken across the page: its cells go on
-            for name in _INDICATOR_NAMES:
+            for name in INDICATOR_NAMES:
                 previous[name] = join_wrapped([previous[name], cells[name]])
             self.levels = {"level1": previous["level1"], "level2": previous["level2"]}
             self.ctx.warn(row.number, "这一行是上一页最后一个指标行跨页断开的后半部分，已接到该行")
@@ -349,11 +291,11 @@ class _IndicatorReader:
             return
         if not self._carry_levels(row, cells):
             return
-        missing = [_INDICATOR_NAMES[name] for name in _INDICATOR_NAMES if not cells[name]]
+        missing = [INDICATOR_NAMES[name] for name in INDICATOR_NAMES if not cells[name]]
         if missing:
             self.reading.leftover(row, f"绩效指标行缺少“{'”“'.join(missing)}”，整行未录入")
             return
-        self.rows.append({name: cells[name] for name in _INDICATOR_NAMES})
+        self.rows.append({name: cells[name] for name in INDICATOR_NAMES})
         self.last = self.rows[-1]
 
     def _mend_levels(self, row: Line, cells: dict[str, str]) -> None:
@@ -363,7 +305,7 @@ class _IndicatorReader:
         for name in ("level1", "level2"):
             piece = cells[name]
             joined = join_wrapped([last[name], piece])
-            if piece and piece not in _LEVEL_NAMES and joined in _LEVEL_NAMES and last[name] not in _LEVEL_NAMES:
+            if piece and piece not in LEVEL_NAMES and joined in LEVEL_NAMES and last[name] not in LEVEL_NAMES:
                 for earlier in self.rows:
                     if earlier[name] == last[name] and (name == "level1" or earlier["level1"] == last["level1"]):
                         earlier[name] = joined
