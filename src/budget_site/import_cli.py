@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from .importer import ImportedUnit, import_document, write_unit
-from .importer.batch import Outcome, collect, import_all, review_years
+from .importer.batch import Outcome, collect, import_all, review_years, unexpected
+from .problems import DataError
 from .report import site_base_for, write_report
 
 
@@ -42,7 +43,13 @@ def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | No
 
 
 def _import_single(source: Path, data_dir: Path, force: bool) -> int:
-    imported = import_document(source)
+    try:
+        imported = import_document(source)
+    except DataError:
+        raise
+    except Exception as exc:  # never a traceback: say that it is the importer's flaw
+        print(unexpected(source, exc), file=sys.stderr)
+        return 1
     path = write_unit(imported, data_dir, force=force)
     for warning in imported.warnings:
         print(warning, file=sys.stderr)

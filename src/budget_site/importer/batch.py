@@ -85,6 +85,14 @@ def _import_one(source: Path, data_dir: Path, force: bool, targets: dict[Path, P
     except MemoryError:
         message = "文件内容过多，读取时内存不足，不像是一份部门预算绩效文本"
         return Outcome(source, problems=[Problem(source, None, None, (), message)])
+    except Exception as exc:  # a flaw of the importer must not stop the other documents
+        return Outcome(source, problems=[unexpected(source, exc)])
+
+
+def unexpected(source: Path, exc: Exception) -> Problem:
+    """What to say when the importer itself fails on a document: nothing was written, and it is our fault."""
+    return Problem(source, None, None, (), f"导入时程序出错，没有写入任何文件（这是导入程序的缺陷，请报告）："
+                                           f"{type(exc).__name__}: {exc}")
 
 
 def review_years(outcomes: list[Outcome]) -> tuple[dict[int, YearData], list[Problem]]:

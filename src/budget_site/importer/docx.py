@@ -255,7 +255,11 @@ def read_docx(path: Path) -> SourceDocument:
     except Exception:  # python-docx and lxml raise many kinds for broken parts: all mean the same to the user
         raise refuse(path, "Word 文件已损坏，其中的内容无法解析；请在 Word 或 WPS 中打开后重新保存再导入") from None
     source = SourceDocument(path, "Word")
-    _BodyReader(document, source).walk(document.element.body)
+    try:
+        _BodyReader(document, source).walk(document.element.body)
+    except (ValueError, KeyError, AttributeError):  # e.g. a numbering level "abc": broken XML values
+        raise refuse(path, "Word 文件中有无法解析的内容（编号或表格定义损坏）；"
+                           "请在 Word 或 WPS 中打开后重新保存再导入") from None
     if not source.blocks:
         raise refuse(path, "Word 文件中没有文字（可能只有图片）；请导入有文字的原文")
     return source
