@@ -87,7 +87,6 @@ class _Fragment:
 
     page: int
     top: float
-    bottom: float
     rows: list[tuple[int, list[tuple[float, float, str]]]] = field(default_factory=list)
 
 
@@ -134,9 +133,8 @@ def _inside(chars: list[dict], box: tuple[float, float, float, float]) -> list[d
 
 def _fragment(page: Any, table: Any, index: int) -> _Fragment:
     """A table's rows with each cell's text rebuilt from its characters."""
-    top, bottom = table.bbox[1], table.bbox[3]
     chars = _inside(page.chars, table.bbox)
-    fragment = _Fragment(index, top, bottom)
+    fragment = _Fragment(index, table.bbox[1])
     for row in table.rows:
         cells = [(box[0], box[2], _cell_text(_inside(chars, box), box[0], box[2])) for box in row.cells if box]
         fragment.rows.append((0, cells))
@@ -259,9 +257,10 @@ def _margins(lines: list[_TextLine]) -> tuple[float, float]:
 # --------------------------------------------------------------------------- tables
 
 
-def _table(fragments: list[_Fragment]) -> Table:
-    """One table from its fragments on consecutive pages: grid columns from
-    every cell edge of every fragment, so columns line up across the break."""
+def _table(fragments: list[_Fragment], first: int) -> Table:
+    """One table from its fragments on consecutive pages, its rows numbered
+    from ``first``: grid columns from every cell edge of every fragment, so
+    columns line up across the break."""
     edges = sorted({round(x) for f in fragments for _, cells in f.rows for x0, x1, _ in cells for x in (x0, x1)})
     columns: list[float] = []
     for x in edges:
@@ -275,7 +274,7 @@ def _table(fragments: list[_Fragment]) -> Table:
     for f_index, fragment in enumerate(fragments):
         for r_index, (number, cells) in enumerate(fragment.rows):
             grid = tuple(Cell(text, column(x0), max(1, column(x1) - column(x0))) for x0, x1, text in cells if text)
-            where = Where(0, f"第 {fragment.page + 1} 页第 {number} 行")
+            where = Where(first + len(rows), f"第 {fragment.page + 1} 页第 {number} 行")
             rows.append(Row(grid, where, continued=f_index > 0 and r_index == 0))
     return Table(tuple(rows))
 
@@ -323,12 +322,9 @@ def _assemble(document: SourceDocument, items: list[Any], left: float, right: fl
             document.blocks.append(Paragraph(join_wrapped([line.text for line in group]), where))
         pending = []
         if fragments:
-            table = _table(fragments)
-            rows = []
-            for row in table.rows:
-                order += 1
-                rows.append(Row(row.cells, Where(order, row.where.label), continued=row.continued))
-            document.blocks.append(Table(tuple(rows)))
+            table = _table(fragments, order + 1)
+            order += len(table.rows)
+            document.blocks.append(table)
             fragments = []
 
     for item in items:
