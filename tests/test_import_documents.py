@@ -84,6 +84,22 @@ def test_the_reference_imports_exactly_and_quietly(kind, tmp_path):
     assert_same(replace(unit, source=None), replace(load_expected(REFERENCE_DATA), source=None))
 
 
+BROWSER = sorted((DOCUMENTS / "browser").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("source", BROWSER, ids=[p.stem for p in BROWSER])
+def test_another_producers_pdf_gives_the_same_data(source):
+    """The same documents printed to PDF by Chromium (Skia): another text layer
+    (Kangxi radicals for 一, 人, 工…), table lines and page breaks (no rule
+    where a break cuts a table) than LibreOffice's, and the same data."""
+    with pdfplumber.open(source) as pdf:
+        assert "Skia" in pdf.metadata.get("Producer", "")
+    imported = import_document(source)
+    assert "unplaced" not in imported.data and imported.warnings == []
+    assert any("部首字符" in note for note in imported.notes)
+    assert_same(build_unit(imported.data), expected_data(source.stem))
+
+
 def test_the_pdf_layout_the_reader_must_handle():
     """The fixtures carry what a department's PDF carries: page numbers in the
     footer, a table crossing a page break, several projects on one page."""

@@ -42,7 +42,9 @@ def label_key(text: str) -> str:
     return squeeze(text).replace(":", "：").replace("(", "（").replace(")", "）")
 
 
-_WIDE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2014-\u2026"  # Chinese, full-width punctuation, dashes, ellipsis
+# Chinese (radical look-alikes and the supplementary planes too), full-width punctuation, dashes, ellipsis
+_WIDE = f"{HAN}\u2e80-\u2fdf\U00020000-\U0003134f\u3000-\u303f\uff00-\uffef\u2014-\u2026"
+WIDE = re.compile(f"[{_WIDE}]")
 _WIDE_END = re.compile(f"[{_WIDE}]$")
 _WIDE_START = re.compile(f"^[{_WIDE}]")
 

@@ -11,6 +11,7 @@ the page margins dropped as page furniture.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from .characters import join_wrapped
+from .characters import WIDE, join_wrapped
 from .refusal import MAX_FILE_BYTES, MAX_PAGES, refuse
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
 
@@ -35,6 +36,9 @@ _TOLERANCE = 3.0  # points: positions closer than this are the same
 def _open(path: Path) -> Any:
     """The pdfplumber document, or DataError saying why it cannot be read."""
     import pdfplumber
+
+    # pdfminer logs what it works around in a producer's fonts ("Could not get FontBBox"): not the user's concern
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -92,7 +96,7 @@ class _Fragment:
 
 def _read_page(page: Any, index: int) -> list[_TextLine | _Fragment]:
     """Text lines and table fragments of one page, top to bottom."""
-    tables = page.find_tables()
+    tables = page.find_tables(_table_settings(page))
     boxes = [table.bbox for table in tables]
 
     def outside(obj: dict) -> bool:
@@ -125,6 +129,16 @@ def _read_page(page: Any, index: int) -> list[_TextLine | _Fragment]:
     return items
 
 
+def _table_settings(page: Any) -> dict[str, Any]:
+    """Ruled tables from the drawn lines, closed at the top and bottom of the
+    page's vertical rules: some producers (browsers) draw no line where a
+    page break cuts a table, which would leave its cells there open."""
+    verticals = [edge for edge in page.edges if edge["orientation"] == "v"]
+    if not verticals:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in verticals), max(e["bottom"] for e in verticals)]}
+
+
 def _inside(chars: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
     """The characters whose centre is in ``box`` (x0, top, x1, bottom)."""
     x0, top, x1, bottom = box
@@ -135,8 +149,20 @@ def _fragment(page: Any, table: Any, index: int) -> _Fragment:
     """A table's rows with each cell's text rebuilt from its characters."""
     chars = _inside(page.chars, table.bbox)
     fragment = _Fragment(index, table.bbox[1])
+    claimed = {id(c) for row in table.rows for box in row.cells if box for c in _inside(chars, box)}
+    starts = [column.bbox[0] for column in table.columns] + [table.bbox[2]]
     for row in table.rows:
-        cells = [(box[0], box[2], _cell_text(_inside(chars, box), box[0], box[2])) for box in row.cells if box]
+        cells = []
+        for column, box in enumerate(row.cells):
+            if box is None:  # no closed cell here: a merged cell's covered part, or a cell left open by a page break
+                box = (starts[column], row.bbox[1], starts[column + 1], row.bbox[3])
+                inside = [c for c in _inside(chars, box) if id(c) not in claimed]
+                if not inside:
+                    continue
+                claimed.update(id(c) for c in inside)
+            else:
+                inside = _inside(chars, box)
+            cells.append((box[0], box[2], _cell_text(inside, box[0], box[2])))
         fragment.rows.append((0, cells))
     return fragment
 
@@ -153,10 +179,13 @@ def _char_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def _line_text(chars: list[dict]) -> str:
-    """A line's text; a space where a producer left a gap instead of a space character."""
+    """A line's text; a space where a producer left a gap between two Latin
+    characters instead of a space character (Chinese is never spaced: a gap
+    there is the producer's glyph placement)."""
     text = ""
     for i, char in enumerate(chars):
-        if i and char["x0"] - chars[i - 1]["x1"] > 0.3 * char["size"] and not text.endswith(" "):
+        gap = char["x0"] - chars[i - 1]["x1"] > 0.3 * char["size"] if i else False
+        if gap and not text.endswith(" ") and not (WIDE.match(char["text"]) or WIDE.match(chars[i - 1]["text"])):
             text += " "
         text += char["text"]
     return text.strip()
