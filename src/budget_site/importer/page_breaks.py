@@ -49,7 +49,7 @@ def _join_split_rows(rows: list[Line], ctx: Context) -> list[Line]:
             width = max(len(above.raw_cells), len(row.raw_cells))
             pairs = [(above.raw_cells[i] if i < len(above.raw_cells) else "",
                       row.raw_cells[i] if i < len(row.raw_cells) else "") for i in range(width)]
-            # a label made of a piece on each side, after the first cell (that one: see _mend_page_breaks)
+            # a label made of a piece on each side, after the first cell (that one: see mend_page_breaks)
             if any(a and b and label_key(a) not in LABELS and label_key(join_wrapped([a, b])) in LABELS
                    for a, b in pairs[1:]):
                 joined_rows[-1] = replace(above, raw_cells=tuple(join_wrapped([a, b]) for a, b in pairs))

@@ -235,12 +235,11 @@ def _furniture(pages: list[list[Any]], heights: list[float]) -> set[int]:
         for item in items:
             if isinstance(item, _TextLine) and (item.bottom < height * _MARGIN or item.top > height * (1 - _MARGIN)):
                 in_margin.append(item)
-    repeated: dict[str, int] = {}
-    for item in in_margin:
-        key = re.sub(r"\d+", "#", item.text.replace(" ", ""))
-        repeated[key] = repeated.get(key, 0) + 1
-    return {id(item) for item in in_margin
-            if _PAGE_NUMBER.match(item.text.strip()) or repeated[re.sub(r"\d+", "#", item.text.replace(" ", ""))] > 1}
+    def shape(item: _TextLine) -> str:  # "第 3 页" and "第 4 页" repeat as one running footer
+        return re.sub(r"\d+", "#", item.text.replace(" ", ""))
+
+    repeated = Counter(shape(item) for item in in_margin)
+    return {id(item) for item in in_margin if _PAGE_NUMBER.match(item.text.strip()) or repeated[shape(item)] > 1}
 
 
 # --------------------------------------------------------------------------- paragraphs
