@@ -152,6 +152,47 @@ def test_an_unplaced_line_of_a_word_file_says_where_it_is(tmp_path):
     assert any(f"（{item['where']}）" in warning.message for warning in lint_unit(unit))
 
 
+def test_word_numbering_formats_as_word_shows_them(tmp_path):
+    """Chinese counting ("一、"), restarts, and lists that share a definition and count on."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="907"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        f'</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="970"><w:abstractNumId w:val="907"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="971"><w:abstractNumId w:val="907"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="972"><w:abstractNumId w:val="907"/><w:lvlOverride w:ilvl="0">'
+                               f'<w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    for num, level, text in [(970, 0, "总体"), (970, 1, "甲"), (970, 1, "乙"), (971, 0, "分项"), (970, 0, "保障"),
+                             (972, 0, "重来")]:
+        paragraph = document.add_paragraph(text)
+        properties = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        properties.get_or_add_ilvl().val = level
+        properties.get_or_add_numId().val = num
+    source = tmp_path / "numbers.docx"
+    document.save(str(source))
+    from budget_site.importer.docx import read_docx
+
+    texts = [block.text for block in read_docx(source).blocks]
+    assert texts == ["一、总体", "（1）甲", "（2）乙", "二、分项", "三、保障", "一、重来"]
+
+
+def test_a_new_format_needs_only_a_reader(tmp_path, monkeypatch):
+    """How the workbook importer will plug in: a function Path -> SourceDocument for an extension."""
+    from budget_site import importer
+
+    monkeypatch.setattr(importer, "READERS", dict(importer.READERS))
+    importer.register_reader(".MD", lambda path: importer.text_document(path.read_text("utf-8"), path))
+    source = tmp_path / "reference.md"
+    source.write_text(REFERENCE_TEXT.read_text("utf-8"), encoding="utf-8")
+    assert_same(build_unit(import_document(source).data), load_expected(REFERENCE_DATA))
+
+
 # --------------------------------------------------------------------------- look-alike characters
 
 

@@ -101,11 +101,11 @@ class _Numbering:
             for level in abstract.iter(f"{_W}lvl"):
                 levels[int(level.get(f"{_W}ilvl", "0"))] = _Level(
                     int(_val(level, "start") or 1), _val(level, "numFmt") or "decimal", _val(level, "lvlText") or "")
-            numbering.levels[abstract.get(f"{_W}abstractNumId")] = levels
+            numbering.levels.setdefault(abstract.get(f"{_W}abstractNumId"), levels)  # the first of a number wins
         for num in root.iter(f"{_W}num"):
             overrides = {int(o.get(f"{_W}ilvl", "0")): int(_val(o, "startOverride") or 1)
                          for o in num.iter(f"{_W}lvlOverride") if _val(o, "startOverride") is not None}
-            numbering.nums[num.get(f"{_W}numId")] = (_val(num, "abstractNumId") or "", overrides)
+            numbering.nums.setdefault(num.get(f"{_W}numId"), (_val(num, "abstractNumId") or "", overrides))
         return numbering
 
     def label(self, num_id: str, level: int) -> str:
