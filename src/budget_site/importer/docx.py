@@ -226,10 +226,11 @@ class _BodyReader:
 
     def table(self, tbl: Any) -> Table:
         rows = []
-        for r_index, tr in enumerate(tbl.iter(f"{_W}tr"), start=1):
-            if tr.getparent() is not tbl and tr.getparent().tag != f"{_W}sdtContent":
-                continue  # a row of a table nested in a cell: its text is in that cell
-            column = int(_val(tr.find(f"{_W}trPr"), "gridBefore") or 0) if tr.find(f"{_W}trPr") is not None else 0
+        own_rows = [tr for tr in tbl.iter(f"{_W}tr") if tr.getparent() is tbl or  # not a nested table's rows
+                    tr.getparent().tag == f"{_W}sdtContent"]  # (their text is in the cell that holds them)
+        for r_index, tr in enumerate(own_rows, start=1):
+            properties = tr.find(f"{_W}trPr")
+            column = int(_val(properties, "gridBefore") or 0) if properties is not None else 0
             cells = []
             for tc in tr.iterchildren(f"{_W}tc"):
                 properties = tc.find(f"{_W}tcPr")
