@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench bench-phone fuzz soak chromium cjk-fonts nginx axe clean
+.PHONY: site test lint serve bench bench-phone bench-import fuzz soak libreoffice chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -67,14 +67,23 @@ fuzz: $(VENV)/.installed-test
 soak: $(VENV)/.installed-test
 	$(BIN)/python tests/soak.py
 
-# Build time, memory, page and search sizes at 100, 300 and 1000 units, then the phone
-# section; writes README's tables.
-bench: $(VENV)/.installed-test chromium
+# Build time, memory, page and search sizes at 100, 300 and 1000 units, the import of
+# 100 PDFs, then the phone section; writes README's tables.
+bench: $(VENV)/.installed-test chromium libreoffice
 	$(BIN)/python tests/bench.py
 
 # The phone section alone: a 300-unit county on slow 3G with 4x CPU slowdown.
 bench-phone: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench_phone.py
+
+# Only the import of a folder of 100 PDFs (made with LibreOffice from Word files).
+bench-import: $(VENV)/.installed-test libreoffice
+	$(BIN)/python tests/bench.py --section import
+
+# LibreOffice exports the benchmark's Word files to PDF, as departments export theirs
+# (the test fixtures are committed, so make test does not need it).
+libreoffice:
+	@command -v soffice >/dev/null || { $(call apt_install,libreoffice-writer-nogui,需要 LibreOffice); }
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve

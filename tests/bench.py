@@ -1,4 +1,4 @@
-"""``make bench``: build one year of N synthetic units and measure it.
+"""``make bench``: build one year of N synthetic units and measure it; import a folder of PDFs.
 
 For each N it prints (and writes into README.md between the bench markers):
 wall time and peak memory of ``budget-site build``, pages, total and median
@@ -10,8 +10,14 @@ from pre-rendered Markdown (our HTML in .md files, no hooks) in the same run.
 Builds alternate ours/floor and the medians are reported, since the machine
 is shared and noisy. At one N (300 by default) it also times a ``mkdocs
 serve`` rebuild after editing one unit, against the floor's rebuild after
-editing one page. Last, the phone section (``bench_phone.py``, also runnable
-alone: ``make bench-phone``).
+editing one page.
+
+The import section (``make bench-import`` runs it alone) writes 100 synthetic
+units as Word files the way the fixtures are made, exports them to PDF with
+LibreOffice, and times ``budget-site import`` over the folder: median seconds
+per document, total, peak memory, and how many equal the data they were made
+from (README.md, between the bench-import markers). Last, the phone section
+(``bench_phone.py``, also runnable alone: ``make bench-phone``).
 """
 
 from __future__ import annotations
@@ -32,13 +38,14 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 from budget_site.downloads import size_text  # noqa: E402
 from budget_site.loading import load_data  # noqa: E402
@@ -307,15 +314,100 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str, markers: tuple[str, str] = ("<!-- bench:start -->", "<!-- bench:end -->")) -> None:
+def write_readme(text: str, marker: str = "bench") -> None:
     readme = ROOT / "README.md"
     content = readme.read_text("utf-8")
-    start, end = markers
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start not in content:
-        raise SystemExit(f"README.md has no {start} marker")
+        raise SystemExit(f"README.md has no {marker} markers")
     head, rest = content.split(start, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_documents(count: int, folder: Path) -> dict[str, dict]:
+    """``count`` synthetic units as PDFs in ``folder`` (Word files exported by
+    LibreOffice, column widths and numbering styles varied); name -> data."""
+    from make_documents import Style, to_pdf, write_docx
+
+    from synthetic import generate_unit
+
+    styles = [Style(), Style(widths=(2.0, 2.6, 2.2, 3.0, 2.0, 1.5, 1.7), word_numbering=True),
+              Style(widths=(1.8, 2.0, 2.8, 2.8, 2.4, 1.5, 1.7), toc_field=True, font="仿宋")]
+    words = folder / "docx"
+    words.mkdir()
+    units = {}
+    for index in range(1, count + 1):
+        unit = generate_unit(YEAR, index, seed=7)
+        unit.pop("disclosure", None)  # not part of the department's document
+        name = f"{unit['unit']['code']}"
+        write_docx(unit, words / f"{name}.docx", styles[index % len(styles)])
+        units[name] = unit
+    pdfs = folder / "pdf"
+    pdfs.mkdir()
+    to_pdf(sorted(words.glob("*.docx")), pdfs)
+    return units
+
+
+def run_import(folder: Path, data: Path) -> tuple[float, float, list[float], str]:
+    """Wall seconds, peak resident MB, seconds per document (from the progress
+    lines as they arrive) and the summary of ``budget-site import FOLDER``."""
+    cmd = [str(BIN / "budget-site"), "import", str(folder), "--data", str(data)]
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_kb
+        while not done.wait(0.05):
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stamps = [start]
+    assert process.stderr is not None and process.stdout is not None
+    for line in process.stderr:
+        if line.startswith("["):  # "[12/100] file → data/…": one per document
+            stamps.append(time.perf_counter())
+    summary = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{summary}")
+    per_document = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024, per_document, summary
+
+
+def bench_import(count: int) -> str:
+    from budget_site.loading import build_unit, load_unit
+
+    with tempfile.TemporaryDirectory(prefix="budget-bench-import-") as name:
+        folder = Path(name)
+        started = time.perf_counter()
+        units = import_documents(count, folder)
+        made = time.perf_counter() - started
+        data = folder / "data"
+        total, peak, per_document, summary = run_import(folder / "pdf", data)
+        equal = 0
+        for code, unit in units.items():
+            loaded, _ = load_unit(data / str(YEAR) / f"{code}.yaml", YEAR)
+            equal += loaded is not None and replace(loaded, source=None) == build_unit(unit)
+    print(summary.splitlines()[-1])
+    return "\n".join([
+        "| documents | median per document (s) | slowest (s) | total (s) | peak memory (MB) | equal to their data |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {count} | {statistics.median(per_document):.2f} | {max(per_document):.2f} | {total:.1f} | {peak:.0f} "
+        f"| {equal} / {count} |",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores: PDFs exported by LibreOffice from "
+        f"python-docx files ({made:.0f} s to make), imported by one `budget-site import` of the folder.",
+    ])
 
 
 def main() -> None:
@@ -324,8 +416,23 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="builds per N (median); 1 above 300 units")
     parser.add_argument("--serve-at", type=int, default=300, help="N at which to time a serve rebuild")
     parser.add_argument("--no-readme", action="store_true")
-    parser.add_argument("--no-phone", action="store_true", help="leave out the phone section (bench_phone.py)")
+    parser.add_argument("--section", choices=["all", "build", "import", "phone"], default="all",
+                        help="build: the site at N units; import: a folder of PDFs; phone: bench_phone.py "
+                             "(default: all three)")
+    parser.add_argument("--documents", type=int, default=100, help="PDFs in the import section")
     args = parser.parse_args()
+    if args.section in ("all", "import"):
+        text = bench_import(args.documents)
+        print(text)
+        if not args.no_readme:
+            write_readme(text, "bench-import")
+    if args.section in ("all", "build"):
+        build_section(args)
+    if args.section in ("all", "phone"):
+        phone_section(args)
+
+
+def build_section(args: argparse.Namespace) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="budget-bench-") as folder:
         for units in args.units:
@@ -341,14 +448,16 @@ def main() -> None:
     print(text)
     if not args.no_readme:
         write_readme(text)
-    if not args.no_phone:
-        import bench_phone
 
-        with tempfile.TemporaryDirectory(prefix="budget-bench-phone-") as folder:
-            phone = bench_phone.run(Path(folder))
-        print(phone)
-        if not args.no_readme:
-            write_readme(phone, bench_phone.MARKERS)
+
+def phone_section(args: argparse.Namespace) -> None:
+    import bench_phone
+
+    with tempfile.TemporaryDirectory(prefix="budget-bench-phone-") as folder:
+        phone = bench_phone.run(Path(folder))
+    print(phone)
+    if not args.no_readme:
+        write_readme(phone, "bench-phone")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,6 @@ GOAL_TABLE_DRAWN = """() => {
 }"""
 RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
            " return m && /结果|没有找到/.test(m.textContent) }")
-MARKERS = ("<!-- bench-phone:start -->", "<!-- bench-phone:end -->")
 
 
 @dataclass
@@ -175,7 +174,7 @@ def main() -> None:
         text = run(Path(folder), args.repeats, args.site)
     print(text)
     if not args.no_readme:
-        write_readme(text, MARKERS)
+        write_readme(text, "bench-phone")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,10 +26,9 @@ from budget_site.importer import (
 from budget_site.loading import build_unit, load_data, load_unit
 from budget_site.model import UnitDocument
 from budget_site.problems import DataError
-from budget_site.validation import validate_document
-from budget_site.yaml_reader import read_yaml
 
 from conftest import REFERENCE_TEXT, ROOT
+from utils import assert_same, load_expected
 
 CLI = Path(sys.executable).with_name("budget-site")
 REFERENCE_DATA = ROOT / "data" / "2023" / "230001.yaml"
@@ -42,35 +40,6 @@ BODY_TITLE_2 = REFERENCE.index("\n2.群众工作中心安保费绩效目标表\n
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def assert_same(actual: Any, expected: Any, path: str = "") -> None:
-    """Compare two models or plain values field by field, naming the first
-    field that differs (``projects[2].indicators[5].basis``)."""
-    if is_dataclass(expected):
-        assert type(actual) is type(expected), path
-        for item in (f for f in fields(expected) if f.compare):  # not positions and reading notes
-            assert_same(getattr(actual, item.name), getattr(expected, item.name), f"{path}.{item.name}".lstrip("."))
-    elif isinstance(expected, dict):
-        assert isinstance(actual, dict) and actual.keys() == expected.keys(), f"{path}: {actual!r} != {expected!r}"
-        for key in expected:
-            assert_same(actual[key], expected[key], f"{path}.{key}".lstrip("."))
-    elif isinstance(expected, list | tuple):
-        assert isinstance(actual, list | tuple), path
-        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
-            assert_same(a, e, f"{path}[{i + 1}]")
-        assert len(actual) == len(expected), f"{path}: {len(actual)} 项，应为 {len(expected)} 项"
-    else:
-        assert actual == expected, f"{path}: {actual!r} != {expected!r}"
-
-
-def load_expected(path: Path) -> UnitDocument:
-    """An ``.expected.yaml`` through the same reading and validation as data files
-    (its name is not a unit code, so ``load_unit``'s file-name rule does not apply)."""
-    read = read_yaml(path)
-    problems = read.problems + validate_document(read)
-    assert problems == [], problems
-    return build_unit(read.data)
 
 
 def imported_model(text_file: Path) -> UnitDocument:
@@ -322,7 +291,7 @@ def refusal(tmp_path: Path, name: str, content: bytes) -> subprocess.CompletedPr
     ("blank.txt", b"  \n\n \n", "文件是空的"),
     ("random.txt", "今天天气很好。\n我们去公园散步。\n| a | b |\n".encode(), "不是部门预算绩效文本"),
     ("word.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Word（.doc）"),
-    ("word.docx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "Word（.docx）"),
+    ("word.docx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "Word 文件已损坏或不完整"),
     ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
     ("title-only.txt", "博野县信访局\n\n2023 年部门预算绩效文本\n\n博野县信访局编制\n博野县财政局审核\n".encode(),
      "不是部门预算绩效文本"),

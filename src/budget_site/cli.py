@@ -54,10 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="核对归档：zip 的 SHA-256 和其中每个文件")
     verify.add_argument("archive", type=Path, metavar="ARCHIVE", help="归档文件，如 archives/2023.zip")
 
-    import_ = commands.add_parser("import", help="从原文（PDF 转换成的文字）导入一个单位的数据文件")
-    import_.add_argument("file", type=Path, help="原文文字文件，表格每行写成“| 单元格 | 单元格 |”")
+    import_ = commands.add_parser("import", help="导入各单位报送的原文（Word、PDF 或转换后的文字）")
+    import_.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                         help="原文文件（.docx、.pdf、.txt）或文件夹（含子文件夹中的全部原文）")
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+    import_.add_argument("--report", type=Path, metavar="FILE.html", help="把导入的全部单位的审核警告写成一个网页")
     return parser
 
 
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args.data, args.strict, args.report, args.site_url or args.site, args.config, args.archives)
         if args.command == "import":
-            return _import(args.file, args.data, args.force)
+            from .import_cli import run_import
+
+            return run_import(args.paths, args.data, args.force, args.report)
         if args.command == "archive":
             return _archive(args.year, args.site, args.archives, args.force)
         if args.command == "verify":
@@ -109,21 +113,6 @@ def _stop_cleanly_on_sigterm() -> None:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _import(source: Path, data_dir: Path, force: bool) -> int:
-    """Write ``data_dir/<year>/<code>.yaml`` from a document text; its path on
-    stdout (for scripts), the reviewer's warnings on stderr."""
-    from .importer import import_document, write_unit
-
-    imported = import_document(source)
-    path = write_unit(imported, data_dir, force=force)
-    for warning in imported.warnings:
-        print(warning, file=sys.stderr)
-    if imported.warnings:
-        print(f"共 {len(imported.warnings)} 个警告，请对照原文核对 {path}。", file=sys.stderr)
-    print(path)
-    return 0
 
 
 def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str, config_file: Path,

@@ -43,7 +43,7 @@ def lint_unit(unit: UnitDocument) -> list[Problem]:
     for i, project in enumerate(unit.projects):
         _lint_project(project, ("projects", i), warn)
     for i, item in enumerate(unit.unplaced):
-        warn(("unplaced", i, "text"), f"导入时未能归类的原文（第 {item.line} 行），请核对后移入正确字段：{item.text}")
+        warn(("unplaced", i, "text"), f"导入时未能归类的原文（{item.place}），请核对后移入正确字段：{item.text}")
     for path, text in _texts(unit):
         if PLACEHOLDER.search(text.strip()):
             warn(path, f"像是未填写的占位文字：“{text}”")

@@ -109,6 +109,11 @@ class UnplacedLine:
 
     line: int
     text: str
+    where: str | None = None  # page and line (PDF), paragraph or table row (Word); None: the line number says it
+
+    @property
+    def place(self) -> str:
+        return self.where or f"第 {self.line} 行"
 
 
 @dataclass(frozen=True)

@@ -372,7 +372,8 @@ def unit_record(unit: UnitDocument) -> dict:
     record["measures"] = [{"title": m.title, "text": m.text} for m in unit.measures]
     record["projects"] = [project_record(p) for p in unit.projects]
     if unit.unplaced:
-        record["unplaced"] = [{"line": u.line, "text": u.text} for u in unit.unplaced]
+        record["unplaced"] = [{"line": u.line, "text": u.text, **({"where": u.where} if u.where else {})}
+                              for u in unit.unplaced]
     return record
 
 

@@ -1,0 +1,48 @@
+"""Writing a unit file: checked as ``budget-site check`` would, never overwritten by accident."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from ..filesystem import cause_of, write_text_atomically
+from ..loading import build_unit, load_unit
+from .parse import ImportedUnit
+from .refusal import refuse
+from .yaml_out import render_yaml
+
+
+def write_unit(unit: ImportedUnit, data_dir: Path, force: bool = False) -> Path:
+    """Write ``data_dir/<year>/<code>.yaml`` and return its path.
+
+    The text is loaded back with the same loader as ``budget-site check``
+    before anything is written, so an import never leaves invalid data; an
+    existing file is replaced only with ``force``.
+    """
+    target = data_dir / unit.relative_path()
+    text = render_yaml(unit)
+    _verify(text, unit, target)
+    if target.exists() and not force:
+        raise refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(target, text, replace=force)
+    except FileExistsError:
+        raise refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force") from None
+    except OSError as exc:
+        raise refuse(target, f"无法写入：{cause_of(exc)}") from None
+    return target
+
+
+def _verify(text: str, unit: ImportedUnit, target: Path) -> None:
+    """Load ``text`` as ``budget-site check`` would and compare it with the
+    imported data, so a flaw of the writer can never reach the data folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / unit.relative_path()
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        loaded, problems = load_unit(path, unit.year)
+    if loaded is None or replace(loaded, source=None) != build_unit(unit.data):
+        details = "；".join(dict.fromkeys(p.message for p in problems[:3])) or "写出的内容与导入的内容不一致"
+        raise refuse(target, f"导入结果没有通过数据检查，没有写入（这是导入程序的缺陷，请报告）：{details}")

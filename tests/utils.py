@@ -1,0 +1,41 @@
+"""Helpers shared by test modules: comparing imported data with the data it must equal."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from budget_site.loading import build_unit
+from budget_site.model import UnitDocument
+from budget_site.validation import validate_document
+from budget_site.yaml_reader import read_yaml
+
+
+def assert_same(actual: Any, expected: Any, path: str = "") -> None:
+    """Compare two models or plain values field by field, naming the first
+    field that differs (``projects[2].indicators[5].basis``)."""
+    if is_dataclass(expected):
+        assert type(actual) is type(expected), path
+        for item in (f for f in fields(expected) if f.compare):  # not positions and reading notes
+            assert_same(getattr(actual, item.name), getattr(expected, item.name), f"{path}.{item.name}".lstrip("."))
+    elif isinstance(expected, dict):
+        assert isinstance(actual, dict) and actual.keys() == expected.keys(), f"{path}: {actual!r} != {expected!r}"
+        for key in expected:
+            assert_same(actual[key], expected[key], f"{path}.{key}".lstrip("."))
+    elif isinstance(expected, list | tuple):
+        assert isinstance(actual, list | tuple), path
+        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
+            assert_same(a, e, f"{path}[{i + 1}]")
+        assert len(actual) == len(expected), f"{path}: {len(actual)} 项，应为 {len(expected)} 项"
+    else:
+        assert actual == expected, f"{path}: {actual!r} != {expected!r}"
+
+
+def load_expected(path: Path) -> UnitDocument:
+    """An ``.expected.yaml`` through the same reading and validation as data files
+    (its name is not a unit code, so ``load_unit``'s file-name rule does not apply)."""
+    read = read_yaml(path)
+    problems = read.problems + validate_document(read)
+    assert problems == [], problems
+    return build_unit(read.data)
