@@ -229,7 +229,7 @@ def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterab
     book.properties.title = _xlsx_value(title)
     book.properties.created = stamp
     book.properties.modified = stamp
-    return _save(book, stamp)
+    return workbook_bytes(book, stamp)
 
 
 def _write_sheet(sheet, table: Table, prototypes: dict[tuple, object]) -> None:
@@ -334,7 +334,8 @@ class _FixedDateZip(ZipFile):
             return self.writestr(arcname or posixpath.basename(filename), f.read(), compress_type, compresslevel)
 
 
-def _save(book: Workbook, stamp: datetime) -> bytes:
+def workbook_bytes(book: Workbook, stamp: datetime) -> bytes:
+    """The workbook as XLSX bytes, every date in it ``stamp``: same data, same bytes."""
     # openpyxl's save_workbook() would stamp the current time into docProps/core.xml.
     buffer = io.BytesIO()
     archive = _FixedDateZip(buffer, (stamp.year, 1, 1, 0, 0, 0))
