@@ -441,6 +441,11 @@ def unit_data_path(unit: UnitDocument, extension: str) -> str:
     return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
 
 
+def unit_workbook_path(unit: UnitDocument) -> str:
+    """The workbook a clerk corrects and sends back (``budget_site.workbook``)."""
+    return f"{DOWNLOADS}/{unit.code}/{unit.code}-workbook.xlsx"
+
+
 def project_table_path(unit: UnitDocument, project: Project, slug: str, extension: str) -> str:
     return f"{DOWNLOADS}/{unit.code}/{project.code}-{slug}.{extension}"
 
@@ -486,8 +491,10 @@ def unit_downloads(unit: UnitDocument) -> DownloadRow:
 
 
 def unit_page_downloads(unit: UnitDocument) -> tuple[DownloadRow, ...]:
-    """The unit's whole data, then each project's tables, titled with the project's name."""
-    rows = [unit_downloads(unit)]
+    """The unit's whole data and its workbook, then each project's tables, titled with the project's name."""
+    rows = [unit_downloads(unit), DownloadRow("本单位填报工作簿", (Link("XLSX", unit_workbook_path(unit)),),
+                                              "封面、第一部分和每个项目的绩效目标表；可在 Excel 或 WPS 中修改后"
+                                              "交财政局导入")]
     for project in unit.projects:
         rows += [replace(row, title=f"{project.name}：{row.title}") for row in project_downloads(unit, project)]
     return tuple(rows)
@@ -544,7 +551,7 @@ def _year_level_files(data: YearData) -> tuple[tuple[str, bytes], ...]:
 
 
 def unit_files(unit: UnitDocument) -> dict[str, bytes]:
-    """The unit's JSON and each project's tables as CSV and JSON, and one XLSX per project."""
+    """The unit's JSON and workbook, each project's tables as CSV and JSON, and one XLSX per project."""
     return dict(_unit_files(unit))
 
 
@@ -553,7 +560,10 @@ def _unit_files(unit: UnitDocument) -> tuple[tuple[str, bytes], ...]:
     # Cached by the unit's data: a preview rebuilds only the units that changed,
     # and openpyxl takes some 25 ms a workbook.
     files: dict[str, bytes] = {}
+    from .workbook.template import unit_workbook  # it writes with workbook_bytes, from here
+
     files[unit_data_path(unit, "json")] = to_json(unit_record(unit))
+    files[unit_workbook_path(unit)] = unit_workbook(unit)
     for project in unit.projects:
         tables = []
         for part in PROJECT_TABLES:

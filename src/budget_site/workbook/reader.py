@@ -54,6 +54,9 @@ class _Reading:
     warnings: list[Problem] = field(default_factory=list)
 
     def error(self, where: str, message: str) -> None:
+        """An error at ``where``; one per cell is enough (a formula without a value is not also "empty")."""
+        if "!" in where and any(p.message.startswith(f"{where}：") for p in self.errors):
+            return
         self.errors.append(Problem(self.source, None, None, (), f"{where}：{message}"))
 
     def warn(self, where: str, message: str) -> None:
@@ -307,7 +310,7 @@ def _is_project(sheet: Sheet) -> bool:
 
 
 def _project(sheet: Sheet, reading: _Reading) -> dict[str, Any]:
-    values: dict[str, Found | None] = {}
+    values: dict[str, Found | str] = {}
     plan: list[dict[str, Any]] | None = None
     indicators: list[dict[str, Any]] = []
     rows = sorted(sheet.rows.items())
@@ -335,16 +338,21 @@ def _project(sheet: Sheet, reading: _Reading) -> dict[str, Any]:
     return _project_data(sheet, values, plan, indicators, reading)
 
 
-def _labelled(cells: list[Found], values: dict[str, Found | None], reading: _Reading) -> None:
-    """Label, value, label, value… in one row; a label followed by another label (or nothing) is blank."""
+def _labelled(cells: list[Found], values: dict[str, Found | str], reading: _Reading) -> None:
+    """Label, value, label, value… in one row. A label followed by another label
+    (or nothing) is blank: its value is then the cell where it belongs ("项目1!B3")."""
     pending: Found | None = None
+
+    def blank(label: Found) -> None:
+        values.setdefault(L.PROJECT_FIELDS[label.label()], C.ref(label.sheet, label.row, label.column + 1))
+
     for cell in cells:
         label = cell.label()
         if label == L.BUDGET_GROUP:
             continue
         if label in L.PROJECT_FIELDS:
             if pending is not None:
-                values.setdefault(L.PROJECT_FIELDS[pending.label()], None)
+                blank(pending)
             if L.PROJECT_FIELDS[label] in values:
                 reading.error(cell.ref, f"“{label}”出现了两次")
             pending = cell
@@ -354,7 +362,7 @@ def _labelled(cells: list[Found], values: dict[str, Found | None], reading: _Rea
         else:
             reading.error(cell.ref, f"“{_shown(cell)}”不在任何标签之后，无法导入；请删除或移到正确位置")
     if pending is not None:
-        values.setdefault(L.PROJECT_FIELDS[pending.label()], None)
+        blank(pending)
 
 
 def _plan(title: str, periods: list[Found], shares: list[Found], reading: _Reading) -> list[dict[str, Any]]:
@@ -409,23 +417,23 @@ def _indicators(title: str, rows: list[tuple[int, list[Found]]], columns: dict[i
     return found
 
 
-def _project_data(sheet: Sheet, values: dict[str, Found | None], plan: list[dict[str, Any]] | None,
+def _project_data(sheet: Sheet, values: dict[str, Found | str], plan: list[dict[str, Any]] | None,
                   indicators: list[dict[str, Any]], reading: _Reading) -> dict[str, Any]:
     data: dict[str, Any] = {}
     budget: dict[str, Any] = {}
     for label, key in L.PROJECT_FIELDS.items():
         if key not in values:
-            if key != "other":
-                reading.error(sheet.title, f"没有“{label}”")
-            elif key == "other":
-                budget["other"] = None
-            continue
-        cell = values[key]
-        if cell is None:
             if key == "other":
                 budget["other"] = None
             else:
-                reading.error(sheet.title, f"{label}为空")
+                reading.error(sheet.title, f"没有“{label}”")
+            continue
+        cell = values[key]
+        if isinstance(cell, str):  # blank: where it belongs
+            if key == "other":
+                budget["other"] = None
+            else:
+                reading.error(cell, f"{label}为空")
             continue
         if key in L.MONEY_FIELDS:
             budget[key] = reading.value(cell, C.money)

@@ -10,15 +10,19 @@ reads it back; ``layout`` is what both agree on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..lint import LEVEL1_GROUPS, LEVEL2_OF_LEVEL1
@@ -33,6 +37,7 @@ _SPARE_ROWS = 5  # empty indicator rows under the table, ready to type in
 _ALL_LEVEL2 = tuple(name for group in LEVEL1_GROUPS for name in LEVEL2_OF_LEVEL1[group])
 
 Value = str | int | Decimal | None
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple, Any]] = WeakKeyDictionary()  # see _styled
 
 
 def unit_workbook(unit: UnitDocument) -> bytes:
@@ -78,14 +83,30 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
+def _styled(cell: Any, key: tuple, setup: Callable[[Any], None]) -> None:
+    """Give ``cell`` the style ``key``, made by ``setup`` on the first cell that needs it and
+    copied after: openpyxl hashes every style object it is given, most of the writing time."""
+    made = _STYLES.setdefault(cell.parent.parent, {})
+    if key not in made:
+        setup(cell)
+        made[key] = copy(cell._style)
+    else:
+        cell._style = copy(made[key])
+
+
 def _label(sheet: Worksheet, ref: str, text: str, merge: str | None = None, bold: bool = False) -> None:
     """A protected grey label cell (the range ``merge`` merged and bordered)."""
     cell = sheet[ref]
     cell.value = text
-    cell.font = Font(bold=bold)
-    cell.fill = _LABEL_FILL
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    _frame(sheet, merge or ref)
+
+    def setup(cell: Any) -> None:
+        cell.font = Font(bold=bold)
+        cell.fill = _LABEL_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BORDER
+
+    _styled(cell, ("label", bold), setup)
+    _frame(sheet, merge)
 
 
 def _data(sheet: Worksheet, ref: str, value: Value, merge: str | None = None, number_format: str = "@",
@@ -97,19 +118,28 @@ def _data(sheet: Worksheet, ref: str, value: Value, merge: str | None = None, nu
         cell.data_type = "s"
     else:
         cell.value = value
-    cell.number_format = number_format
-    cell.protection = Protection(locked=False)
-    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-    _frame(sheet, merge or ref)
+
+    def setup(cell: Any) -> None:
+        cell.number_format = number_format
+        cell.protection = Protection(locked=False)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        cell.border = _BORDER
+
+    _styled(cell, ("data", number_format, align), setup)
+    _frame(sheet, merge)
 
 
-def _frame(sheet: Worksheet, ref: str) -> None:
-    """Borders on every cell of ``ref``, merged when it is a range."""
-    if ":" in ref:
-        sheet.merge_cells(ref)
-    for row in sheet[ref] if ":" in ref else ((sheet[ref],),):
-        for cell in row:
-            cell.border = _BORDER
+def _frame(sheet: Worksheet, ref: str | None) -> None:
+    """The range ``ref`` merged, each of its cells styled as its first (borders all round).
+
+    Added to the sheet's merged ranges directly: ``merge_cells`` would restyle
+    every edge cell through openpyxl's slow path."""
+    if ref is None:
+        return
+    sheet.merged_cells.add(MergedCellRange(sheet, ref))
+    cells = [cell for row in sheet[ref] for cell in row]
+    for cell in cells[1:]:
+        cell._style = copy(cells[0]._style)
 
 
 def _validation(sheet: Worksheet, ranges: Iterable[str], title: str, prompt: str, **rule: object) -> None:
@@ -268,10 +298,11 @@ def _write_indicators(sheet: Worksheet, rows: Sequence[Indicator], first: int) -
     then a few empty rows; the 二级指标 list of each row is that of its 一级指标."""
     fields = list(L.INDICATOR_COLUMNS.values())
     lists: dict[tuple[str, ...], list[str]] = {}
+    heads = {(start, column) for column in (0, 1) for start, _ in _runs(rows, column)}
     for offset, indicator in enumerate(rows):
         row = first + offset
         for index, field in enumerate(fields):
-            value = getattr(indicator, field)
+            value = getattr(indicator, field) if index > 1 or (offset, index) in heads else None
             _data(sheet, f"{get_column_letter(index + 1)}{row}", value or None, align="left" if index > 1 else "center")
         allowed = LEVEL2_OF_LEVEL1.get(indicator.level1, _ALL_LEVEL2)
         lists.setdefault(allowed, []).append(f"B{row}")
@@ -284,7 +315,7 @@ def _write_indicators(sheet: Worksheet, rows: Sequence[Indicator], first: int) -
         for start, end in _runs(rows, column):
             if end > start:
                 letter = "AB"[column]
-                sheet.merge_cells(f"{letter}{first + start}:{letter}{first + end}")
+                _frame(sheet, f"{letter}{first + start}:{letter}{first + end}")
     last = first + len(rows) + _SPARE_ROWS - 1
     _validation(sheet, [f"A{first}:A{last}"], "一级指标", "产出指标、效益指标或满意度指标；与上一行相同可留空",
                 type="list", formula1=f'"{",".join(LEVEL1_GROUPS)}"', errorStyle="warning")
