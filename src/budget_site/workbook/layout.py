@@ -15,6 +15,7 @@ COVER_HELP = ("白色单元格填写，灰色单元格是标签（已保护，�
               "增加项目请复制一个项目工作表。填好后交财政局用 budget-site import 导入。")
 
 # Cover rows: label -> field. Required fields first, then the disclosure metadata (可选).
+COVER_WIDTH = 3  # columns A..C
 COVER_FIELDS = {
     "年度": "year",
     "单位编码": "code",
@@ -59,6 +60,7 @@ PROJECT_FIELDS = {UNIT_LINE: "unit_line", MONEY_UNIT: "money_unit", CODE: "code"
 MONEY_FIELDS = ("total", "fiscal", "other")
 INDICATOR_COLUMNS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3",
                      "绩效指标描述": "description", "指标值": "value", "指标值确定依据": "basis"}
+PROJECT_WIDTH = 7  # the 7-column grid A..G
 COLUMN_WIDTHS = (13, 14, 16, 20, 13, 16, 11)  # A..G, in characters: the page's proportions on A4
 DEFAULT_PERIODS = ("3月底", "6月底", "10月底", "12月底")
 

@@ -120,11 +120,19 @@ def _load(path: Path) -> list[Sheet]:
     try:
         formulas = {title: found for title, _, found in _stream(path, data_only=False)}
         return [Sheet(title, rows, formulas.get(title, {})) for title, rows, _ in _stream(path, data_only=True)]
-    except DefusedXmlException:
-        raise refuse(path, "工作簿中含有 XML 实体声明（可能是恶意构造的文件），没有读取") from None
-    except (BadZipFile, KeyError, ValueError, TypeError, AttributeError, IndexError, SyntaxError, EOFError,
-            OSError):
+    except (DefusedXmlException, BadZipFile, KeyError, ValueError, TypeError, AttributeError, IndexError,
+            SyntaxError, EOFError, OSError) as error:
+        if _caused_by(error, DefusedXmlException):  # openpyxl wraps what it meets in a ValueError
+            raise refuse(path, "工作簿中含有 XML 实体声明（可能是恶意构造的文件），没有读取") from None
         raise refuse(path, BROKEN) from None
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _stream(path: Path, data_only: bool) -> Iterator[tuple[str, Rows, dict[tuple[int, int], str]]]:
@@ -220,7 +228,7 @@ def _cover(sheet: Sheet, reading: _Reading) -> dict[str, Any]:
         elif section is not None and columns is None:
             columns = _headers(cells, L.SECTIONS[section][1], reading)
         elif section is not None and columns:
-            item = _item(sheet.title, number, cells, columns, reading)
+            item = _item(sheet.title, number, cells, columns, L.COVER_WIDTH, reading)
             key = L.SECTIONS[section][0]
             parts[key].append(item.get("text") if key == "overall_goals" else item)
         else:
@@ -270,20 +278,28 @@ def _headers(cells: list[Found], expected: dict[str, str], reading: _Reading) ->
     return columns if set(columns.values()) == set(expected.values()) else {}
 
 
-def _column_of(cell: Found, columns: dict[int, str]) -> str | None:
-    """The field whose header is at or left of the cell (a merged header spans to the next one)."""
+_RIGHT = "right"  # a cell right of the table
+
+
+def _column_of(cell: Found, columns: dict[int, str], width: int) -> str | None:
+    """The field whose header is at or left of the cell (a merged header spans to the
+    next one); None left of the table, ``_RIGHT`` past its ``width`` columns."""
     starts = [c for c in sorted(columns) if c <= cell.column]
+    if columns and cell.column > max(min(columns) + width - 1, max(columns)):
+        return _RIGHT
     return columns[starts[-1]] if starts else None
 
 
-def _item(title: str, number: int, cells: list[Found], columns: dict[int, str], reading: _Reading,
+def _item(title: str, number: int, cells: list[Found], columns: dict[int, str], width: int, reading: _Reading,
           optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One table row: every field filled (or named in an error), in the order of the headers."""
+    """One table row of ``width`` grid columns: every field filled (or named in an error)."""
     raw: dict[str, Found] = {}
     for cell in cells:
-        key = _column_of(cell, columns)
+        key = _column_of(cell, columns, width)
         if key is None:
-            reading.error(cell.ref, f"“{_shown(cell)}”在表格左侧，不在任何列下，无法导入")
+            reading.error(cell.ref, f"“{_shown(cell)}”在表格左侧，不在任何列下，无法导入；请删除或移到正确位置")
+        elif key == _RIGHT:
+            reading.error(cell.ref, f"“{_shown(cell)}”在表格右侧，不属于任何一列，无法导入；请删除或移到正确位置")
         elif key in raw:
             reading.error(cell.ref, f"{L.FIELD_NAMES.get(key, key)}填在了两个单元格（另一个是 {raw[key].ref}）")
         else:
@@ -389,15 +405,16 @@ def _indicators(title: str, rows: list[tuple[int, list[Found]]], columns: dict[i
     above: dict[str, Any] = {}
     level_columns = {key: column for column, key in columns.items()}
     for number, cells in rows:
-        present = {_column_of(cell, columns) for cell in cells}
+        present = {_column_of(cell, columns, L.PROJECT_WIDTH) for cell in cells}
         if present <= {"level1", "level2"}:  # a group label alone: it still heads the rows below
-            item = _item(title, number, cells, columns, reading, optional=tuple(L.INDICATOR_COLUMNS.values()))
+            item = _item(title, number, cells, columns, L.PROJECT_WIDTH, reading,
+                         optional=tuple(L.INDICATOR_COLUMNS.values()))
             if item.get("level1") and item["level1"] != above.get("level1"):
                 above = {"level1": item["level1"]}
             above.update({k: v for k, v in item.items() if v})
             reading.warn(C.ref(title, number, cells[0].column), "这一行只有一级/二级指标，没有三级指标等内容，没有导入")
             continue
-        item = _item(title, number, cells, columns, reading, optional=("level1", "level2"))
+        item = _item(title, number, cells, columns, L.PROJECT_WIDTH, reading, optional=("level1", "level2"))
         level1, level2 = item.get("level1"), item.get("level2")
         if level1 is None:
             level1 = above.get("level1")
@@ -462,7 +479,7 @@ def _unplaced(sheet: Sheet, reading: _Reading) -> list[dict[str, Any]]:
     columns = _headers(rows[0][1], L.UNPLACED_COLUMNS, reading)
     items = []
     for number, cells in rows[1:]:
-        item = _item(sheet.title, number, cells, columns, reading, optional=("where",))
+        item = _item(sheet.title, number, cells, columns, len(L.UNPLACED_COLUMNS), reading, optional=("where",))
         items.append({key: item[key] for key in ("line", "text", "where") if item.get(key) is not None})
     return items
 
