@@ -65,8 +65,8 @@ def open_container(path: Path) -> Container:
             if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
                 raise refuse(path, f"工作簿含有宏（.xlsm 的内容），宏可能运行程序，不能导入。{SAVE_AS}")
             if len(entries) > MAX_PARTS or _unpacked_size(archive) > MAX_UNPACKED_BYTES:
-                raise refuse(path, f"工作簿解压后过大（超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB 或 {MAX_PARTS} 个部件，"
-                                   "像是“压缩炸弹”），不像是一个单位的填报工作簿，没有读取")
+                limit = f"超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB 或 {MAX_PARTS} 个部件"
+                raise refuse(path, f"工作簿解压后过大（{limit}，像是“压缩炸弹”），不像是一个单位的填报工作簿，没有读取")
             return Container(_external_links(archive, names))
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
             KeyError, DefusedXmlException):

@@ -140,7 +140,8 @@ def _stream(path: Path, data_only: bool) -> Iterator[tuple[str, Rows, dict[tuple
     book = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     try:
         if len(book.worksheets) > MAX_SHEETS:
-            raise refuse(path, f"工作簿有 {len(book.worksheets)} 个工作表，超过 {MAX_SHEETS} 个，不像是一个单位的填报工作簿")
+            raise refuse(path, f"工作簿有 {len(book.worksheets)} 个工作表，超过 {MAX_SHEETS} 个，"
+                               "不像是一个单位的填报工作簿")
         for sheet in book.worksheets:
             sheet.reset_dimensions()  # the size a file declares may lie
             rows: Rows = {}
