@@ -25,7 +25,7 @@ from budget_site.cli import main
 from budget_site.importer import import_document
 from budget_site.importer.batch import collect, import_all
 from budget_site.loading import build_unit, load_unit
-from budget_site.model import Disclosure, Indicator
+from budget_site.model import Disclosure, Indicator, UnplacedLine
 from budget_site.problems import DataError
 from budget_site.workbook import blank_workbook, read_workbook, unit_workbook
 
@@ -216,6 +216,15 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     path.write_bytes(unit_workbook(unit))
     book = load_workbook(path)
     assert {book["项目1"][f"E{row}"].data_type for row in range(10, 16)} == {"s"}
+    assert_same(imported(path), unit)
+
+
+def test_unplaced_lines_of_an_imported_document_travel_through_the_workbook(tmp_path):
+    unit = replace(expected("2023-230001"), name="=博野县信访局", unplaced=(
+        UnplacedLine(12, "附件：联系人 张三", "第 3 页第 12 行"), UnplacedLine(40, "（此页无正文）")))
+    path = tmp_path / "u.xlsx"
+    path.write_bytes(unit_workbook(unit))
+    assert load_workbook(path).sheetnames[-1] == "未归类原文"
     assert_same(imported(path), unit)
 
 

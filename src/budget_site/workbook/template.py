@@ -97,7 +97,8 @@ def _styled(cell: Any, key: tuple, setup: Callable[[Any], None]) -> None:
 def _label(sheet: Worksheet, ref: str, text: str, merge: str | None = None, bold: bool = False) -> None:
     """A protected grey label cell (the range ``merge`` merged and bordered)."""
     cell = sheet[ref]
-    cell.value = text
+    cell.value = _text(text)
+    cell.data_type = "s"  # a title made from a name beginning with "=" is no formula either
 
     def setup(cell: Any) -> None:
         cell.font = Font(bold=bold)
