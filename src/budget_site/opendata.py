@@ -557,11 +557,11 @@ def unit_files(unit: UnitDocument) -> dict[str, bytes]:
 
 @lru_cache(maxsize=4096)
 def _unit_files(unit: UnitDocument) -> tuple[tuple[str, bytes], ...]:
+    from .workbook.template import unit_workbook  # here: it imports workbook_bytes from this module
+
     # Cached by the unit's data: a preview rebuilds only the units that changed,
     # and openpyxl takes some 25 ms a workbook.
     files: dict[str, bytes] = {}
-    from .workbook.template import unit_workbook  # it writes with workbook_bytes, from here
-
     files[unit_data_path(unit, "json")] = to_json(unit_record(unit))
     files[unit_workbook_path(unit)] = unit_workbook(unit)
     for project in unit.projects:

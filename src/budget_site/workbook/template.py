@@ -10,6 +10,7 @@ reads it back; ``layout`` is what both agree on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from datetime import datetime
@@ -20,11 +21,12 @@ from weakref import WeakKeyDictionary
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..formatting import display_width
 from ..lint import LEVEL1_GROUPS, LEVEL2_OF_LEVEL1
 from ..model import Indicator, Project, SpendingPeriod, UnitDocument
 from ..opendata import workbook_bytes
@@ -33,6 +35,7 @@ from . import layout as L
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LABEL_FILL = PatternFill("solid", fgColor="E7E6E6")
+_LINE_HEIGHT = 14.5  # points, a line of 11-point text
 _SPARE_ROWS = 5  # empty indicator rows under the table, ready to type in
 _ALL_LEVEL2 = tuple(name for group in LEVEL1_GROUPS for name in LEVEL2_OF_LEVEL1[group])
 
@@ -128,6 +131,22 @@ def _data(sheet: Worksheet, ref: str, value: Value, merge: str | None = None, nu
 
     _styled(cell, ("data", number_format, align), setup)
     _frame(sheet, merge)
+    if isinstance(value, str):
+        _fit_height(sheet, merge or ref, value)
+
+
+def _fit_height(sheet: Worksheet, ref: str, text: str) -> None:
+    """Make the row tall enough for ``text`` wrapped in ``ref``'s width: spreadsheets
+    do not grow a row for a merged cell, and LibreOffice not even for a plain one."""
+    first, _, last = ref.partition(":")
+    low, high = column_index_from_string(first.rstrip("0123456789")), column_index_from_string(
+        (last or first).rstrip("0123456789"))
+    width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(low, high + 1))
+    lines = sum(max(1, math.ceil(display_width(part) / max(width - 1, 1))) for part in text.split("\n"))
+    row = sheet[first].row
+    height = lines * _LINE_HEIGHT + 3
+    if height > (sheet.row_dimensions[row].height or 15):
+        sheet.row_dimensions[row].height = height
 
 
 def _frame(sheet: Worksheet, ref: str | None) -> None:
