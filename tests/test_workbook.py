@@ -201,9 +201,11 @@ def test_every_bad_cell_is_reported_at_once(tmp_path):
     def edit(book):
         book["项目1"]["C4"] = None
         book["项目2"]["F12"] = None
+        book["项目2"]["C4"] = "四十五"
         book["封面和第一部分"]["B5"] = None
     messages = problems_of(workbook_with(tmp_path, edit))
-    assert messages == ["封面和第一部分!B5：单位名称为空", "项目1!C4：预算数为空", "项目2!F12：指标值确定依据为空"]
+    assert messages == ["封面和第一部分!B5：单位名称为空", "项目1!C4：预算数为空",
+                        "项目2!C4：“四十五”不是数字，金额应为数字", "项目2!F12：指标值确定依据为空"]
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):

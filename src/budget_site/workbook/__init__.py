@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 from .container import refuse_old_format
 from .reader import read_workbook
@@ -24,6 +25,6 @@ _OLD_FORMATS = {
 }
 
 
-def refuse_old_spreadsheet(path: Path):
+def refuse_old_spreadsheet(path: Path) -> NoReturn:
     """Refuse .xlsm, .xls and .et by name, saying how to make an .xlsx of them."""
     refuse_old_format(path, _OLD_FORMATS.get(path.suffix.lower(), "这不是 .xlsx 工作簿"))

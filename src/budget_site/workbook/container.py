@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -37,7 +38,7 @@ class Container:
     external_links: list[str] = field(default_factory=list)
 
 
-def refuse_old_format(path: Path, kind: str) -> None:
+def refuse_old_format(path: Path, kind: str) -> NoReturn:
     """.xls, .xlsm, .et and the like: refused by name, saying what to do."""
     raise refuse(path, f"{kind}，不能导入。{SAVE_AS}")
 

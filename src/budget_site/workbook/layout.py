@@ -30,7 +30,6 @@ DISCLOSURE_FIELDS = {
     "发布日期": "published_date",
     "主题分类": "topic",
 }
-DATE_FIELDS = ("written_date", "published_date")
 
 # Part 1 sections: heading -> (data key, column header -> item key).
 OVERALL = "一、总体绩效目标"

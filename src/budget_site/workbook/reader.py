@@ -15,6 +15,7 @@ warning, and a formula with no saved value is an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from zipfile import BadZipFile
 
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from ..importer.parse import ImportedUnit
 from ..importer.refusal import refuse
@@ -104,8 +106,23 @@ def read_workbook(path: Path) -> ImportedUnit:
     if unplaced:
         data["unplaced"] = _unplaced(unplaced[0], reading)
     if reading.errors:
-        raise DataError(reading.errors)
+        raise DataError(_in_sheet_order(reading.errors, sheets))
     return ImportedUnit(_ordered(data), reading.warnings, {}, "工作簿", notes)
+
+
+def _in_sheet_order(problems: list[Problem], sheets: list[Sheet]) -> list[Problem]:
+    """Problems by sheet, then row and column, as a clerk goes through the workbook;
+    a problem of a whole sheet after its cells."""
+    order = {sheet.title: index for index, sheet in enumerate(sheets)}
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        sheet, _, cell = problem.message.split("：", 1)[0].rpartition("!")
+        match = re.fullmatch(r"([A-Z]{1,3})(\d+)", cell)
+        if not sheet or match is None:
+            return (order.get(cell, len(order)), 1 << 30, 0)
+        return (order.get(sheet, len(order)), int(match[2]), column_index_from_string(match[1]))
+
+    return sorted(problems, key=key)
 
 
 # --------------------------------------------------------------------------- loading
