@@ -15,6 +15,7 @@ import sys
 import time
 import zipfile
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -414,3 +415,11 @@ def _column(number: int) -> str:
 
 def test_a_workbook_is_read_by_extension_through_the_importer():
     assert import_document(WORKBOOKS / "2024-300007.calc.xlsx").kind == "工作簿"
+
+
+def test_a_date_cell_in_a_text_field_is_kept_as_the_date_and_named(tmp_path):
+    path = workbook_with(tmp_path, _set("项目1", "E12", datetime(2023, 12, 31), "yyyy\"年\"m\"月\"d\"日\""))
+    unit = read_workbook(path)
+    assert build_unit(unit.data).projects[0].indicators[2].value == "2023-12-31"
+    assert [w.message.split("：")[0] for w in unit.warnings] == ["项目1!E12"]
+    assert "日期格式的单元格" in unit.warnings[0].message
