@@ -48,10 +48,10 @@ def unit_workbook(unit: UnitDocument) -> bytes:
     return _save(_book(unit.year, unit.code, unit.name, unit), unit.year)
 
 
-def blank_workbook(year: int, projects: int, code: str = "", name: str = "") -> bytes:
+def blank_workbook(year: int, projects: int) -> bytes:
     """A workbook to fill in: the cover, and ``projects`` project sheets with the
     usual spending periods and one row for each 二级指标 to start from."""
-    return _save(_book(year, code, name, None, projects), year)
+    return _save(_book(year, "", "", None, projects), year)
 
 
 def _save(book: Workbook, year: int) -> bytes:
@@ -73,8 +73,7 @@ def _book(year: int, code: str, name: str, unit: UnitDocument | None, blank_proj
             _write_unplaced(book.create_sheet(L.UNPLACED_SHEET), unit)
     else:
         for number in range(1, blank_projects + 1):
-            _write_project(book.create_sheet(L.PROJECT_SHEET.format(number=number)), None,
-                           unit_line=f"{code} {name}本级".strip() if code or name else "")
+            _write_project(book.create_sheet(L.PROJECT_SHEET.format(number=number)), None)
     return book
 
 
@@ -257,14 +256,14 @@ def _range(span: str, row: int) -> str | None:
 # --------------------------------------------------------------------------- a project's goal table
 
 
-def _write_project(sheet: Worksheet, project: Project | None, unit_line: str = "") -> None:
+def _write_project(sheet: Worksheet, project: Project | None) -> None:
     for index, width in enumerate(L.COLUMN_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     name = project.name if project else ""
     _label(sheet, "A1", f"{name}{L.PROJECT_TITLE_SUFFIX}", "A1:G1", bold=True)
     sheet.row_dimensions[1].height = 24
     _label(sheet, "A2", L.UNIT_LINE)
-    _data(sheet, "B2", project.unit_line if project else unit_line or None, "B2:E2")
+    _data(sheet, "B2", project.unit_line if project else None, "B2:E2")
     _label(sheet, "F2", L.MONEY_UNIT)
     _data(sheet, "G2", project.money_unit if project else "万元", align="center")
     _label(sheet, "A3", L.CODE)
