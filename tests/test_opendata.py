@@ -54,7 +54,7 @@ def test_every_table_of_the_year_the_unit_and_each_project_is_offered(year, file
     expected = {"downloads/2023.xlsx", "downloads/2023.json", "downloads/datapackage.json",
                 "downloads/unit.schema.json", "downloads/year.schema.json",
                 *(f"downloads/2023-{name}.csv" for name in ("units", "projects", "spending-plan", "indicators")),
-                f"downloads/{UNIT}/{UNIT}.json"}
+                f"downloads/{UNIT}/{UNIT}.json", f"downloads/{UNIT}/{UNIT}-workbook.xlsx"}
     for project in unit.projects:
         expected.add(f"downloads/{UNIT}/{project.code}.xlsx")  # the project's three tables, one sheet each
         for table in ("budget", "spending-plan", "indicators"):
@@ -222,7 +222,8 @@ def test_every_download_link_of_the_built_site_leads_to_its_file(reference_site,
     unit = year.units[0]
     pages = {
         "index.md": {"downloads/2023.xlsx", "downloads/2023.json", "downloads/2023-indicators.csv"},
-        f"{UNIT}/index.md": {f"downloads/{UNIT}/{UNIT}.json", f"downloads/{UNIT}/{PROJECT}-indicators.csv",
+        f"{UNIT}/index.md": {f"downloads/{UNIT}/{UNIT}.json", f"downloads/{UNIT}/{UNIT}-workbook.xlsx",
+                             f"downloads/{UNIT}/{PROJECT}-indicators.csv",
                              f"downloads/{UNIT}/{unit.projects[1].code}.xlsx", "downloads/2023.json"},
         f"{UNIT}/{PROJECT}.md": {f"downloads/{UNIT}/{PROJECT}.xlsx"} | {
             f"downloads/{UNIT}/{PROJECT}-{t}.{e}" for t in ("budget", "spending-plan", "indicators")

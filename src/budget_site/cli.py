@@ -54,12 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="核对归档：zip 的 SHA-256 和其中每个文件")
     verify.add_argument("archive", type=Path, metavar="ARCHIVE", help="归档文件，如 archives/2023.zip")
 
-    import_ = commands.add_parser("import", help="导入各单位报送的原文（Word、PDF 或转换后的文字）")
+    import_ = commands.add_parser("import", help="导入各单位报送的原文（Word、PDF、填报工作簿或转换后的文字）")
     import_.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                         help="原文文件（.docx、.pdf、.txt）或文件夹（含子文件夹中的全部原文）")
+                         help="原文文件（.docx、.pdf、.xlsx、.txt）或文件夹（含子文件夹中的全部原文）")
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
     import_.add_argument("--report", type=Path, metavar="FILE.html", help="把导入的全部单位的审核警告写成一个网页")
+
+    template = commands.add_parser("template", help="生成填报工作簿（Excel/WPS），填好或改好后用 import 导入")
+    template.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写出的工作簿")
+    template.add_argument("--year", type=int, help="年度（默认：--unit 时取该单位最新的年度，否则取今年）")
+    template.add_argument("--unit", metavar="CODE", help="单位编码：用 data/ 中该单位的数据预先填好")
+    template.add_argument("--projects", type=int, default=1, metavar="N", help="空白工作簿的项目表个数（默认 1）")
+    template.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
+    template.add_argument("--force", action="store_true", help="覆盖已有的文件")
     return parser
 
 
@@ -73,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from .import_cli import run_import
 
             return run_import(args.paths, args.data, args.force, args.report)
+        if args.command == "template":
+            from .workbook.command import write_template
+
+            return write_template(args.out, args.year, args.unit, args.projects, args.data, args.force)
         if args.command == "archive":
             return _archive(args.year, args.site, args.archives, args.force)
         if args.command == "verify":
@@ -86,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, a read-only file system, no permission
-        where = {"build": "site", "import": "data", "archive": "archives"}.get(args.command)
+        where = {"build": "site", "import": "data", "archive": "archives", "template": "out"}.get(args.command)
         print(describe_os_error(error, getattr(args, where) if where else "."), file=sys.stderr)
         print(_UNCHANGED.get(args.command, ""), file=sys.stderr)
         return 1
@@ -99,6 +111,7 @@ _UNCHANGED = {
     "build": "网站未生成，原有网站保持不变。",
     "import": "未导入，原有数据文件保持不变。",
     "archive": "未归档，原有归档保持不变。",
+    "template": "工作簿没有写出。",
 }
 
 

@@ -25,7 +25,7 @@ def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | No
     if single and report is None:
         return _import_single(documents[0], data_dir, force)
     if not documents and not missing:
-        print(f"{'、'.join(map(str, paths))}：没有找到可导入的文件（.docx、.pdf、.txt）", file=sys.stderr)
+        print(f"{'、'.join(map(str, paths))}：没有找到可导入的文件（.docx、.pdf、.xlsx、.txt）", file=sys.stderr)
         return 1
     progress = _Progress(len(documents), sys.stderr)
     outcomes = missing + import_all(documents, data_dir, force, progress.update)

@@ -229,7 +229,7 @@ def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterab
     book.properties.title = _xlsx_value(title)
     book.properties.created = stamp
     book.properties.modified = stamp
-    return _save(book, stamp)
+    return workbook_bytes(book, stamp)
 
 
 def _write_sheet(sheet, table: Table, prototypes: dict[tuple, object]) -> None:
@@ -334,7 +334,8 @@ class _FixedDateZip(ZipFile):
             return self.writestr(arcname or posixpath.basename(filename), f.read(), compress_type, compresslevel)
 
 
-def _save(book: Workbook, stamp: datetime) -> bytes:
+def workbook_bytes(book: Workbook, stamp: datetime) -> bytes:
+    """The workbook as XLSX bytes, every date in it ``stamp``: same data, same bytes."""
     # openpyxl's save_workbook() would stamp the current time into docProps/core.xml.
     buffer = io.BytesIO()
     archive = _FixedDateZip(buffer, (stamp.year, 1, 1, 0, 0, 0))
@@ -440,6 +441,11 @@ def unit_data_path(unit: UnitDocument, extension: str) -> str:
     return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
 
 
+def unit_workbook_path(unit: UnitDocument) -> str:
+    """The workbook a clerk corrects and sends back (``budget_site.workbook``)."""
+    return f"{DOWNLOADS}/{unit.code}/{unit.code}-workbook.xlsx"
+
+
 def project_table_path(unit: UnitDocument, project: Project, slug: str, extension: str) -> str:
     return f"{DOWNLOADS}/{unit.code}/{project.code}-{slug}.{extension}"
 
@@ -485,8 +491,10 @@ def unit_downloads(unit: UnitDocument) -> DownloadRow:
 
 
 def unit_page_downloads(unit: UnitDocument) -> tuple[DownloadRow, ...]:
-    """The unit's whole data, then each project's tables, titled with the project's name."""
-    rows = [unit_downloads(unit)]
+    """The unit's whole data and its workbook, then each project's tables, titled with the project's name."""
+    rows = [unit_downloads(unit), DownloadRow("本单位填报工作簿", (Link("XLSX", unit_workbook_path(unit)),),
+                                              "封面、第一部分和每个项目的绩效目标表；可在 Excel 或 WPS 中修改后"
+                                              "交财政局导入")]
     for project in unit.projects:
         rows += [replace(row, title=f"{project.name}：{row.title}") for row in project_downloads(unit, project)]
     return tuple(rows)
@@ -543,16 +551,19 @@ def _year_level_files(data: YearData) -> tuple[tuple[str, bytes], ...]:
 
 
 def unit_files(unit: UnitDocument) -> dict[str, bytes]:
-    """The unit's JSON and each project's tables as CSV and JSON, and one XLSX per project."""
+    """The unit's JSON and workbook, each project's tables as CSV and JSON, and one XLSX per project."""
     return dict(_unit_files(unit))
 
 
 @lru_cache(maxsize=4096)
 def _unit_files(unit: UnitDocument) -> tuple[tuple[str, bytes], ...]:
+    from .workbook.template import unit_workbook  # here: it imports workbook_bytes from this module
+
     # Cached by the unit's data: a preview rebuilds only the units that changed,
     # and openpyxl takes some 25 ms a workbook.
     files: dict[str, bytes] = {}
     files[unit_data_path(unit, "json")] = to_json(unit_record(unit))
+    files[unit_workbook_path(unit)] = unit_workbook(unit)
     for project in unit.projects:
         tables = []
         for part in PROJECT_TABLES:

@@ -17,8 +17,9 @@ code points of some PDF fonts) and keeps every other character as written.
 Nothing is dropped: a line it cannot place goes to ``unplaced`` with where it
 is, and a warning, so the reviewer sees it.
 
-A new format (an ``.xlsx`` workbook, say) needs only a function
-``Path -> SourceDocument`` registered with ``register_reader``.
+A new format needs only a function ``Path -> SourceDocument`` registered
+with ``register_reader``. A reader of structured input (the ``.xlsx``
+workbook of ``budget_site.workbook``) may return the ``ImportedUnit`` itself.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ __all__ = [
     "strip_numbering", "write_unit",
 ]
 
-Reader = Callable[[Path], SourceDocument]
+Reader = Callable[[Path], "SourceDocument | ImportedUnit"]
 
 
 def _read_pdf(path: Path) -> SourceDocument:
@@ -61,6 +62,18 @@ def _old_binary(path: Path) -> SourceDocument:
                        "“另存为”Word 文档（.docx）后再导入")
 
 
+def _read_xlsx(path: Path) -> ImportedUnit:
+    from ..workbook import read_workbook
+
+    return read_workbook(path)
+
+
+def _old_spreadsheet(path: Path) -> ImportedUnit:
+    from ..workbook import refuse_old_spreadsheet
+
+    return refuse_old_spreadsheet(path)
+
+
 # File extension (lower case) -> reader. Add formats with register_reader.
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -68,6 +81,10 @@ READERS: dict[str, Reader] = {
     ".docx": _read_docx,
     ".doc": _old_binary,
     ".wps": _old_binary,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _old_spreadsheet,
+    ".xls": _old_spreadsheet,
+    ".et": _old_spreadsheet,
 }
 
 # The first bytes of a file whose extension says nothing (or is missing): -> extension.
@@ -96,7 +113,10 @@ def reader_for(path: Path) -> Reader:
 
 def import_document(path: Path) -> ImportedUnit:
     """Read and parse one document; DataError (in Chinese, naming the file) when it is not one."""
-    return parse_source(_with_ideographs(reader_for(path)(path)))
+    read = reader_for(path)(path)
+    if isinstance(read, ImportedUnit):  # a workbook is read straight into the data
+        return read
+    return parse_source(_with_ideographs(read))
 
 
 def parse_document(text: str, source: Path) -> ImportedUnit:

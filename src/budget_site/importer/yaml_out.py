@@ -77,6 +77,11 @@ def _header_comment(unit: ImportedUnit) -> list[str]:
     examples = "".join(f"“{unit.examples[k]}”" for k in ("words", "code", "period") if k in unit.examples)
     changed = f"只规范了转换产生的空格（如{examples}）" if examples else "转换后的文字里没有需要规范的空格"
     source = _SOURCES.get(unit.kind, f"{unit.kind} 文件")
+    if unit.kind == "工作簿":
+        return [f"# {data['unit']['name']} {data['year']}年部门预算绩效文本",
+                f"# 来源：{data['unit']['name']}填写或核对的工作簿（{source}），由 budget-site import 导入。",
+                *(f"# {note}" for note in unit.notes),
+                "# 单元格内容原样导入（只去掉了首尾空白）。"]
     return [
         f"# {data['unit']['name']} {data['year']}年部门预算绩效文本",
         f"# 来源：{data['unit']['name']}公开的原文（{source}），由 budget-site import 导入。",
@@ -86,7 +91,7 @@ def _header_comment(unit: ImportedUnit) -> list[str]:
     ]
 
 
-_SOURCES = {"文字": "PDF 转换成的文字", "PDF": "PDF 文件", "Word": "Word 文件"}
+_SOURCES = {"文字": "PDF 转换成的文字", "PDF": "PDF 文件", "Word": "Word 文件", "工作簿": "Excel/WPS 工作簿"}
 
 
 def render_yaml(unit: ImportedUnit) -> str:
@@ -101,6 +106,8 @@ def render_yaml(unit: ImportedUnit) -> str:
         f"  name: {_scalar(data['unit']['name'])}",
         f"prepared_by: {_scalar(data['prepared_by'])}",
         f"reviewed_by: {_scalar(data['reviewed_by'])}",
+        *(["disclosure:", *(f"  {key}: {_scalar(value)}" for key, value in data["disclosure"].items())]
+          if data.get("disclosure") else []),
         "",
         *_section("overall_goals", [f"  - {_scalar(goal)}" for goal in data["overall_goals"]]),
         "",

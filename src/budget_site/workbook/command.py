@@ -1,0 +1,66 @@
+"""``budget-site template OUT.xlsx``: the workbook a clerk fills in, blank or with a unit's data."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from ..loading import data_files, load_unit
+from ..problems import DataError, Problem
+from .template import blank_workbook, unit_workbook
+
+
+def write_template(out: Path, year: int | None, code: str | None, projects: int, data_dir: Path,
+                   force: bool) -> int:
+    if out.suffix.lower() != ".xlsx":
+        print(f"{out}: 错误: 工作簿的文件名应以 .xlsx 结尾", file=sys.stderr)
+        return 2
+    if not 1 <= projects <= 200:
+        print("错误: --projects 应为 1 到 200 之间的整数", file=sys.stderr)
+        return 2
+    if out.exists() and not force:
+        raise DataError([Problem(out, None, None, (), "文件已存在，没有覆盖；确认要替换它，请加 --force")])
+    if code is None:
+        content = blank_workbook(year or date.today().year, projects)
+        summary = f"空白工作簿，{projects} 个项目表"
+    else:
+        unit = _unit(data_dir, code, year)
+        content = unit_workbook(unit)
+        summary = f"{unit.year} 年 {unit.code} {unit.name}，{len(unit.projects)} 个项目表，已按 data 中的数据填好"
+    _write(out, content)
+    print(f"{out}：{summary}")
+    return 0
+
+
+def _unit(data_dir: Path, code: str, year: int | None):
+    """The unit's data of ``year``, or of the latest year that has it."""
+    files = data_files(data_dir) if data_dir.is_dir() else {}
+    found = [(y, p) for y, paths in files.items() for p in paths if p.stem == code and year in (None, y)]
+    if not found:
+        which = f"{year} 年" if year else "任何年度"
+        raise DataError([Problem(data_dir, None, None, (), f"{which}都没有单位 {code} 的数据文件（{code}.yaml）")])
+    found_year, path = max(found)
+    unit, problems = load_unit(path, found_year)
+    if unit is None:
+        raise DataError([p for p in problems if p.severity == "error"])
+    return unit
+
+
+def _write(out: Path, content: bytes) -> None:
+    """Written beside ``out`` and renamed over it: never half a workbook."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataError([Problem(out, None, None, (), f"无法写入：{exc.strerror}")]) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
