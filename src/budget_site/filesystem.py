@@ -102,13 +102,13 @@ def describe_os_error(error: OSError, where: Path | str) -> str:
     return f"{path}: 错误: {cause_of(error)}"
 
 
-def write_text_atomically(target: Path, text: str, replace: bool) -> None:
+def write_atomically(target: Path, content: bytes, replace: bool) -> None:
     """Write ``target`` aside and move it into place, so a full disk or a kill never
     leaves half a file; without ``replace`` an existing file is kept (FileExistsError)."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
             os.fchmod(out.fileno(), file_mode())
         if replace:
             os.replace(temporary, target)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .filesystem import cause_of
 from .problems import JsonPath, Problem
 from .yaml_syntax import HIDDEN_BREAKS, NOT_PRINTABLE, explain, folded_lines
 
@@ -68,7 +69,7 @@ def read_yaml(path: Path, loader: type = _Loader) -> ReadResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return fail(f"无法读取文件：{exc.strerror}")
+        return fail(f"无法读取文件：{cause_of(exc)}")
     if len(raw) > MAX_FILE_BYTES:
         return fail(f"文件过大（{len(raw)} 字节），上限为 {MAX_FILE_BYTES} 字节")
     try:

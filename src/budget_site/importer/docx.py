@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..filesystem import cause_of
 from .refusal import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, refuse
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
 
@@ -32,7 +33,7 @@ def _refuse_container(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise refuse(path, f"无法读取文件：{exc.strerror}") from None
+        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise refuse(path, "这不是 .docx 格式：可能是设置了密码（已加密）的 Word 文档，或改了扩展名的旧版 .doc；"
                            "请在 Word 或 WPS 中打开，取消密码后“另存为”Word 文档（.docx）再导入")

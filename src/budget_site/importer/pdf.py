@@ -19,6 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from ..filesystem import cause_of
 from .characters import WIDE, join_wrapped
 from .refusal import MAX_FILE_BYTES, MAX_PAGES, refuse
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
@@ -45,7 +46,7 @@ def _open(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise refuse(path, f"无法读取文件：{exc.strerror}") from None
+        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
     if size > MAX_FILE_BYTES:
         raise refuse(path, f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB，"
                            "不像是一份部门预算绩效文本")

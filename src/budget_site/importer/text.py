@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..filesystem import cause_of
 from ..validation import BIDI_CONTROLS
 from .refusal import MAX_DOCUMENT_BYTES, refuse
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
@@ -29,7 +30,7 @@ def read_document(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise refuse(path, f"无法读取文件：{exc.strerror}") from None
+        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise refuse(path, f"文件过大（{len(raw)} 字节），上限为 {MAX_DOCUMENT_BYTES} 字节，"
                             "不像是一份部门预算绩效文本")

@@ -6,7 +6,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from ..filesystem import cause_of, write_text_atomically
+from ..filesystem import cause_of, write_atomically
 from ..loading import build_unit, load_unit
 from .parse import ImportedUnit
 from .refusal import refuse
@@ -27,7 +27,7 @@ def write_unit(unit: ImportedUnit, data_dir: Path, force: bool = False) -> Path:
         raise refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(target, text, replace=force)
+        write_atomically(target, text.encode("utf-8"), replace=force)
     except FileExistsError:
         raise refuse(target, "文件已存在，没有覆盖；确认要用导入结果替换它，请加 --force") from None
     except OSError as exc:

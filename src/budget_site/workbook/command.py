@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from ..filesystem import cause_of, write_atomically
 from ..loading import data_files, load_unit
 from ..problems import DataError, Problem
 from .template import blank_workbook, unit_workbook
@@ -53,14 +52,6 @@ def _write(out: Path, content: bytes) -> None:
     """Written beside ``out`` and renamed over it: never half a workbook."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        write_atomically(out, content, replace=True)
     except OSError as exc:
-        raise DataError([Problem(out, None, None, (), f"无法写入：{exc.strerror}")]) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise DataError([Problem(out, None, None, (), f"无法写入：{cause_of(exc)}")]) from None

@@ -19,6 +19,7 @@ from typing import NoReturn
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from ..filesystem import cause_of
 from ..importer.refusal import MAX_FILE_BYTES, refuse
 
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a unit of 150 projects unpacks to some 5 MB
@@ -49,7 +50,7 @@ def open_container(path: Path) -> Container:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise refuse(path, f"无法读取文件：{exc.strerror}") from None
+        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise refuse(path, "这不是 .xlsx 格式：可能是设置了打开密码（已加密）的工作簿，或改了扩展名的旧版 .xls；"
                            f"请取消密码，{SAVE_AS}")
