@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..filesystem import cause_of
-from .refusal import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, refuse
+from .refusal import MAX_UNPACKED_BYTES, check_office_file, refuse, unpacked_size
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,18 +27,9 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 def _refuse_container(path: Path) -> None:
     """Refuse what is no Word file before parsing any XML: damaged, encrypted,
     another kind of zip, or a zip that would inflate past sane limits."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise refuse(path, "这不是 .docx 格式：可能是设置了密码（已加密）的 Word 文档，或改了扩展名的旧版 .doc；"
-                           "请在 Word 或 WPS 中打开，取消密码后“另存为”Word 文档（.docx）再导入")
-    if size > MAX_FILE_BYTES:
-        raise refuse(path, f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB，"
-                           "不像是一份部门预算绩效文本")
+    check_office_file(path, "这不是 .docx 格式：可能是设置了密码（已加密）的 Word 文档，或改了扩展名的旧版 .doc；"
+                            "请在 Word 或 WPS 中打开，取消密码后“另存为”Word 文档（.docx）再导入",
+                      "不像是一份部门预算绩效文本")
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
@@ -55,21 +45,12 @@ def _refuse_container(path: Path) -> None:
 
 
 def _unpacked_size(path: Path) -> int:
-    """Bytes the parts inflate to, counted by inflating them in chunks and
-    stopping past the limit: the sizes a zip declares may lie."""
-    total = 0
     try:
         with zipfile.ZipFile(path) as archive:
-            for entry in archive.infolist():
-                with archive.open(entry) as part:
-                    while chunk := part.read(1 << 20):
-                        total += len(chunk)
-                        if total > MAX_UNPACKED_BYTES:
-                            return total
+            return unpacked_size(archive)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         raise refuse(path, "Word 文件已损坏或不完整（可能下载或复制时中断），无法读取；请重新获取原文件，"
                            "或在 Word/WPS 中打开后重新保存再导入") from None
-    return total
 
 
 # --------------------------------------------------------------------------- numbering

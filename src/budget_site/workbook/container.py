@@ -19,8 +19,7 @@ from typing import NoReturn
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..filesystem import cause_of
-from ..importer.refusal import MAX_FILE_BYTES, refuse
+from ..importer.refusal import check_office_file, refuse, unpacked_size
 
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a unit of 150 projects unpacks to some 5 MB
 MAX_PARTS = 3000
@@ -45,18 +44,8 @@ def refuse_old_format(path: Path, kind: str) -> NoReturn:
 
 
 def open_container(path: Path) -> Container:
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise refuse(path, f"无法读取文件：{cause_of(exc)}") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise refuse(path, "这不是 .xlsx 格式：可能是设置了打开密码（已加密）的工作簿，或改了扩展名的旧版 .xls；"
-                           f"请取消密码，{SAVE_AS}")
-    if size > MAX_FILE_BYTES:
-        raise refuse(path, f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB，"
-                           "不像是一个单位的填报工作簿")
+    check_office_file(path, "这不是 .xlsx 格式：可能是设置了打开密码（已加密）的工作簿，或改了扩展名的旧版 .xls；"
+                            f"请取消密码，{SAVE_AS}", "不像是一个单位的填报工作簿")
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
@@ -66,25 +55,13 @@ def open_container(path: Path) -> Container:
                                    "请导入 .xlsx 工作簿，或 .docx、.pdf 原文")
             if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
                 raise refuse(path, f"工作簿含有宏（.xlsm 的内容），宏可能运行程序，不能导入。{SAVE_AS}")
-            if len(entries) > MAX_PARTS or _unpacked_size(archive) > MAX_UNPACKED_BYTES:
+            if len(entries) > MAX_PARTS or unpacked_size(archive, MAX_UNPACKED_BYTES) > MAX_UNPACKED_BYTES:
                 limit = f"超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB 或 {MAX_PARTS} 个部件"
                 raise refuse(path, f"工作簿解压后过大（{limit}，像是“压缩炸弹”），不像是一个单位的填报工作簿，没有读取")
             return Container(_external_links(archive, names))
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
             KeyError, DefusedXmlException):
         raise refuse(path, BROKEN) from None
-
-
-def _unpacked_size(archive: zipfile.ZipFile) -> int:
-    """Bytes the parts inflate to, counted in chunks, stopping past the limit."""
-    total = 0
-    for entry in archive.infolist():
-        with archive.open(entry) as part:
-            while chunk := part.read(1 << 20):
-                total += len(chunk)
-                if total > MAX_UNPACKED_BYTES:
-                    return total
-    return total
 
 
 def _external_links(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
