@@ -240,7 +240,7 @@ def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | 
                    directory_urls, data=data, changes=changes, download_size=download_size)]
     nav = []
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.code), download_size)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size)
         pages += unit_pages
         nav.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
     return YearPlan(data.year, tuple(pages), tuple(nav))
