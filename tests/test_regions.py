@@ -11,10 +11,13 @@ from budget_site.changes import compare_years
 from budget_site.cli import main
 from budget_site.lint import lint_year
 from budget_site.loading import data_files, load_data
+from budget_site.pages import plan_year, year_home_tree
 from budget_site.problems import DataError
+from budget_site.region_summary import summarise_regions
 from budget_site.regions import load_regions
 
 from conftest import ROOT
+from synthetic import write_regional_units
 
 REFERENCE = ROOT / "data" / "2023" / "230001.yaml"
 BAODING = """\
@@ -163,3 +166,26 @@ def test_check_reports_a_bad_regions_file(tmp_path, capsys):
     assert main(["check", "--data", str(data)]) == 1
     err = capsys.readouterr().err
     assert f"{data / 'regions.yaml'}:3:" in err and "级别应为" in err and "Traceback" not in err
+
+
+def test_year_home_tree_shows_as_many_levels_as_fit(tmp_path):
+    write_regional_units(tmp_path / "many", [2023], 100, 1)
+    write_regional_units(tmp_path / "few", [2023], 12, 1)
+    many, few = (summarise_regions(load_data(tmp_path / name)[2023], None) for name in ("many", "few"))
+    assert [s.region.level for s in year_home_tree(many)] == ["省"] + ["市"] * 10
+    assert year_home_tree(few) == few and len(few) == 12
+    home = plan_year(load_data(tmp_path / "many")[2023]).page("index.md").render().html
+    assert "下表列出上 2 级地区" in home and "合成1市1县" not in home
+
+
+def test_region_totals_with_the_year_before(tmp_path):
+    data = regional(tmp_path)
+    (data / "2022" / "130637").mkdir(parents=True)
+    text = REFERENCE.read_text("utf-8").replace("year: 2023", "year: 2022", 1)
+    (data / "2022" / "130637" / "230001.yaml").write_text(text, encoding="utf-8")
+    years = load_data(data)
+    by_code = {s.region.code: s for s in summarise_regions(years[2023], years[2022])}
+    assert by_code["130637"].total.delta_text == "0.00" and by_code["130634"].total.previous is None
+    assert by_code["130600"].subtree_total.current == 2 * by_code["130637"].total.current
+    assert by_code["130600"].subtree_total.previous == by_code["130637"].total.current
+    assert by_code["130000"].units == () and by_code["130000"].depth == 0

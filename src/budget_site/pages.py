@@ -34,6 +34,9 @@ CHAPTERS = (
 )
 PART_ONE = "第一部分 部门整体绩效目标"
 PART_TWO = "第二部分 预算项目绩效目标"
+# The year home's region tree goes down as many levels as keep it to this many regions
+# (at least the top); the levels below are listed on their parents' homes.
+YEAR_HOME_REGIONS = 60
 # A region home lists this many of its own units a page: some 65 KB with the theme's
 # chrome, under 100 KB (measured: 150 units a page, 92 KB).
 UNITS_PER_PAGE = 100
@@ -267,7 +270,8 @@ def _plan_regional_year(data: YearData, directory_urls: bool, previous: YearData
     by_code = {s.region.code: s for s in summaries}
     title = year_title(data.year)
     pages = [_page("index.md", title, title, "year_home_regions.html", directory_urls, data=data,
-                   summaries=summaries, changes=changes, download_size=download_size)]
+                   summaries=summaries, shown=year_home_tree(summaries), changes=changes,
+                   download_size=download_size)]
     year_crumb = (title, "index.md")
 
     def region_section(summary: RegionSummary) -> NavItem:
@@ -287,6 +291,15 @@ def _plan_regional_year(data: YearData, directory_urls: bool, previous: YearData
 
     nav = tuple(region_section(by_code[root.code]) for root in data.regions.roots())
     return YearPlan(data.year, tuple(pages), nav)
+
+
+def year_home_tree(summaries: tuple[RegionSummary, ...]) -> tuple[RegionSummary, ...]:
+    """The top levels of the region tree, as many as fit in ``YEAR_HOME_REGIONS`` rows."""
+    depth = 0
+    while (sum(s.depth <= depth + 1 for s in summaries) <= YEAR_HOME_REGIONS
+           and any(s.depth > depth for s in summaries)):
+        depth += 1
+    return tuple(s for s in summaries if s.depth <= depth)
 
 
 def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children: list[RegionSummary],
