@@ -65,7 +65,7 @@ def test_regions_form_a_tree(tmp_path):
     assert [(r.name, depth) for r, depth in regions.tree()] == [
         ("河北省", 0), ("保定市", 1), ("博野县", 2), ("曲阳县", 2), ("竞秀区", 2)]
     assert [r.code for r in regions.descendants("130600")] == ["130600", "130637", "130634", "130602"]
-    assert regions.get("130637").level == "县" and "130602" in regions and "999999" not in regions
+    assert regions.by_code["130637"].level == "县" and "130602" in regions and "999999" not in regions
 
 
 def test_same_unit_code_in_two_counties(tmp_path):
@@ -189,3 +189,11 @@ def test_region_totals_with_the_year_before(tmp_path):
     assert by_code["130600"].subtree_total.current == 2 * by_code["130637"].total.current
     assert by_code["130600"].subtree_total.previous == by_code["130637"].total.current
     assert by_code["130000"].units == () and by_code["130000"].depth == 0
+
+
+def test_archive_records_each_region_file(tmp_path):
+    from budget_site.archive import data_digests
+
+    data = regional(tmp_path)
+    assert sorted(data_digests(data, 2023)) == ["130634/230001.yaml", "130637/230001.yaml"]
+    assert list(data_digests(ROOT / "data", 2023)) == ["230001.yaml"]

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from . import charts, opendata
-from .changes import UnitChange, compare_years
+from .changes import UnitChange, YearChanges, compare_years
 from .downloads import InProcessSizes
 from .formatting import money, percent
 from .model import Indicator, Project, UnitDocument, YearData
@@ -303,7 +303,7 @@ def year_home_tree(summaries: tuple[RegionSummary, ...]) -> tuple[RegionSummary,
 
 
 def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children: list[RegionSummary],
-                 changes, directory_urls: bool, download_size: SizeOf) -> list[GeneratedPage]:
+                 changes: YearChanges, directory_urls: bool, download_size: SizeOf) -> list[GeneratedPage]:
     """A region's home, and as many further pages as its own units need."""
     code, name = summary.region.code, summary.region.name
     chunks = [summary.units[i:i + UNITS_PER_PAGE] for i in range(0, len(summary.units), UNITS_PER_PAGE)] or [()]
@@ -328,9 +328,9 @@ def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | Non
     suffix = f"{unit.name} · {year_title(unit.year)}"
     if unit.region:
         suffix = f"{unit.name} · {crumbs[-1][0]} · {year_title(unit.year)}"
-    pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
-                   change=change, download_size=download_size, crumbs=(*crumbs, (unit.name, f"{base}/index.md")))]
     crumbs = (*crumbs, (unit.name, f"{base}/index.md"))
+    pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
+                   change=change, download_size=download_size, crumbs=crumbs)]
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
                            directory_urls, unit=unit, download_size=download_size,

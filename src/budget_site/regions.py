@@ -48,17 +48,11 @@ class Regions:
             children.setdefault(region.parent, []).append(region)
         object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
 
-    def __iter__(self):
-        return iter(self.regions)
-
     def __len__(self) -> int:
         return len(self.regions)
 
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
-
-    def get(self, code: str) -> Region:
-        return self.by_code[code]
 
     def roots(self) -> tuple[Region, ...]:
         return self._children.get(None, ())
