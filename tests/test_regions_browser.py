@@ -12,8 +12,8 @@ import pytest
 
 from budget_site.site_build import build_site
 
-from browsing import RESULTS, Recorder, placed, settle
-from conftest import ROOT, page_path
+from browsing import AXE, BLOCKING, RESULTS, Recorder, describe, placed, run_axe, settle
+from conftest import ROOT, page_path, serve_directory
 from synthetic import dump_unit, generate_unit
 
 pytestmark = pytest.mark.browser
@@ -69,3 +69,17 @@ def test_region_navigation_and_search(regional_site, browser, tmp_path, where):
         assert first.startswith(f"{base}/2023/130637/230001/"), first
         recorder.check(base, ("index.html", "versions.json"))
     page.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}],
+                         ids=["desktop", "phone"])
+@pytest.mark.parametrize("uri", ["index.md", "130600/index.md", "130637/230001/index.md"])
+def test_axe_finds_no_serious_violation_on_regional_pages(regional_site, browser, uri, viewport):
+    if not AXE.is_file():
+        pytest.fail("需要 axe-core：在 tests/ 下运行 npm ci（make test 会自动安装）")
+    page = browser.new_page(viewport=viewport)
+    with serve_directory(regional_site) as base:
+        page.goto(f"{base}/2023/{page_path(uri)}", wait_until="networkidle")
+        violations = [v for v in run_axe(page, AXE.read_text("utf-8")) if v["impact"] in BLOCKING]
+    page.close()
+    assert not violations, describe(violations)
