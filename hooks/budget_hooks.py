@@ -157,13 +157,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    """Remember which top-level sections are units, for the per-page navigation."""
+    """Remember which sections are units (or, on a regional site, regions), for the
+    per-page navigation."""
     _unit_sections.clear()
-    for item in nav.items:
-        if isinstance(item, Section) and any(
-            isinstance(child, Page) and _plan and _plan.page(child.file.src_uri) for child in item.children
-        ):
-            _unit_sections.add(id(item))
+
+    def mark(items) -> None:
+        for item in items:
+            if isinstance(item, Section) and any(
+                isinstance(child, Page) and _plan and _plan.page(child.file.src_uri) for child in item.children
+            ):
+                _unit_sections.add(id(item))
+                mark(item.children)
+
+    mark(nav.items)
     return nav
 
 
@@ -183,8 +189,29 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 
 def _without_units(nav: Navigation, keep=()) -> Navigation:
-    """The navigation without the units' sections, but for those in ``keep``."""
-    return Navigation([item for item in nav.items if id(item) not in _unit_sections or item in keep], nav.pages)
+    """The navigation without the units' sections, but for those in ``keep`` (a page's
+    ancestors: on a regional site its regions, which keep only their own home pages)."""
+    return Navigation(_kept(nav.items, keep), nav.pages)
+
+
+def _kept(items: list, keep) -> list:
+    out = []
+    for item in items:
+        if id(item) in _unit_sections:
+            if item not in keep:
+                continue
+            children = _kept(item.children, keep)
+            if children != item.children:
+                item = _section_copy(item, children)
+        out.append(item)
+    return out
+
+
+def _section_copy(section: Section, children: list) -> Section:
+    """A region's section with fewer children, for one page, leaving the shared one be."""
+    copy = Section(section.title, children)
+    copy.parent, copy.active = section.parent, section.active
+    return copy
 
 
 def _unit_link(section: Section) -> Link:

@@ -4,13 +4,16 @@ page requested and what went wrong."""
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import serve_directory
+from conftest import ROOT, serve_directory
 
 SUB_PATH = "xxgk/ysjx"
+AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"  # tests/package-lock.json
+BLOCKING = {"serious", "critical"}  # axe-core impacts that fail a test
 # Material's result list says how many results it found, or that it found none.
 RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
            " return m && /结果|没有找到/.test(m.textContent) }")
@@ -76,3 +79,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """axe-core's violations on the page as it is now."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    counts = Counter((v["id"], v["impact"]) for v in violations for _ in v["nodes"])
+    lines = [f"{rule} ({impact}): {n}" for (rule, impact), n in sorted(counts.items())]
+    for v in violations:
+        lines.append(f"  {v['id']}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary'][:200]}")
+    return "\n".join(lines) or "none"

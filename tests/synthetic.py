@@ -762,6 +762,49 @@ def write_units(target_dir: Path, years: Sequence[int], units: int, seed: int = 
     return written
 
 
+def synthetic_regions(count: int) -> list[dict[str, str]]:
+    """``count`` regions for ``data/regions.yaml``: a province, a city for every ten
+    regions, the rest counties spread over the cities."""
+    regions = [{"code": "130000", "name": "合成省", "level": "省"}]
+    cities = max(1, min(count - 1, count // 10))
+    regions += [{"code": f"13{c + 1:02d}00", "name": f"合成{c + 1}市", "level": "市", "parent": "130000"}
+                for c in range(cities)]
+    for k in range(count - 1 - cities):
+        city = k % cities + 1
+        regions.append({"code": f"13{city:02d}{k // cities + 1:02d}", "name": f"合成{city}市{k // cities + 1}县",
+                        "level": "县", "parent": f"13{city:02d}00"})
+    return regions[:count]
+
+
+def write_regional_units(target_dir: Path, years: Sequence[int], regions: int, units: int | Sequence[int],
+                         seed: int = 0) -> list[Path]:
+    """A city or province platform: ``data/regions.yaml`` with ``regions`` regions and
+    ``units`` units in each (or the number for each region, in order) under
+    ``<year>/<region code>/``. Unit codes repeat between regions, as they do in life;
+    the texts differ (each region's units are further synthetic units)."""
+    target_dir = Path(target_dir)
+    _refuse_project_data(target_dir)
+    listed = synthetic_regions(regions)
+    counts = [units] * len(listed) if isinstance(units, int) else list(units)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    lines = [", ".join(f'{key}: "{value}"' for key, value in region.items()) for region in listed]
+    (target_dir / "regions.yaml").write_text("".join(f"- {{{line}}}\n" for line in lines), encoding="utf-8")
+    written = []
+    for year in years:
+        offset = 0
+        for region, count in zip(listed, counts, strict=True):
+            folder = target_dir / str(year) / region["code"]
+            folder.mkdir(parents=True, exist_ok=True)
+            for index in range(count):
+                document = generate_unit(year, offset + index, seed)
+                document["unit"]["code"] = unit_code(index)
+                path = folder / f"{unit_code(index)}.yaml"
+                path.write_text(dump_unit(document), encoding="utf-8")
+                written.append(path)
+            offset += count
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write synthetic 部门预算绩效文本 YAML files.")
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR")

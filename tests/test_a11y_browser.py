@@ -8,15 +8,13 @@ axe-core comes from the npm registry, pinned in tests/package-lock.json
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
-from conftest import ROOT, page_path, serve_directory
+from browsing import AXE, BLOCKING, describe, run_axe
+from conftest import page_path, serve_directory
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 PROJECT = "13063722P004351100152"
 DISCLOSED_UNIT = "300002"  # a synthetic unit of sample_site with disclosure metadata
 PAGES = {
@@ -24,7 +22,6 @@ PAGES = {
     "unit": f"{DISCLOSED_UNIT}/index.md",
     "project": f"230001/{PROJECT}.md",
 }
-BLOCKING = {"serious", "critical"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}  # tables are cards below 720 px (budget.css)
 
@@ -51,20 +48,6 @@ def open_page(browser, url: str, scheme: str = "light", viewport=DESKTOP):
         page.wait_for_selector(".md-version__current[data-budget-labelled]", state="attached")
     page.errors = errors
     return page
-
-
-def run_axe(page, axe_source: str) -> list[dict]:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return result["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    counts = Counter((v["id"], v["impact"]) for v in violations for _ in v["nodes"])
-    lines = [f"{rule} ({impact}): {n}" for (rule, impact), n in sorted(counts.items())]
-    for v in violations:
-        lines.append(f"  {v['id']}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary'][:200]}")
-    return "\n".join(lines) or "none"
 
 
 @pytest.mark.parametrize("scheme,viewport",

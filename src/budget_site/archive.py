@@ -87,8 +87,10 @@ def sha256_file(path: Path) -> str:
 
 
 def data_digests(data_dir: Path, year: int) -> dict[str, str]:
-    """SHA-256 of each data file of the year, by file name."""
-    return {p.name: sha256_file(p) for p in data_files(data_dir).get(year, [])}
+    """SHA-256 of each data file of the year, by its path in the year folder
+    (``230001.yaml``, or ``130637/230001.yaml`` on a regional site)."""
+    folder = data_dir / str(year)
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in data_files(data_dir).get(year, [])}
 
 
 def write_build_info(year_dir: Path, data: YearData, data_dir: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from .model import Project, UnitDocument, YearData
 
@@ -108,17 +109,22 @@ class YearChanges:
     gone_units: tuple[UnitDocument, ...]  # published the previous year, not this year
     total: Amount  # all units of each year
 
-    def unit(self, code: str) -> UnitChange | None:
-        return next((u for u in self.units if u.unit.code == code), None)
+    def unit(self, key: str) -> UnitChange | None:
+        """The change of the unit whose ``UnitDocument.key`` is ``key``."""
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, UnitChange]:
+        return {u.unit.key: u for u in self.units}
 
 
 def compare_years(data: YearData, previous: YearData | None) -> YearChanges:
     """Compare every unit of ``data`` with ``previous`` (the year before it in the data)."""
-    before = {u.code: u for u in previous.units} if previous else {}
-    units = tuple(compare_units(unit, before.get(unit.code), previous.year if previous else None)
+    before = {u.key: u for u in previous.units} if previous else {}
+    units = tuple(compare_units(unit, before.get(unit.key), previous.year if previous else None)
                   for unit in data.units)
-    codes = {u.code for u in data.units}
-    gone = tuple(u for u in previous.units if u.code not in codes) if previous else ()
+    keys = {u.key for u in data.units}
+    gone = tuple(u for u in previous.units if u.key not in keys) if previous else ()
     total = Amount(previous.budget_total if previous else None, data.budget_total)
     return YearChanges(data.year, previous.year if previous else None, units, gone, total)
 

@@ -141,7 +141,8 @@ def _check(data_dir: Path, strict: bool, report: Path | None, site: Path | str, 
     for year, data in sorted(years.items()):
         projects = sum(len(u.projects) for u in data.units)
         unchanged = f"（已冻结，与 {frozen[year]} 一致）" if year in frozen else ""
-        print(f"{year} 年：{len(data.units)} 个单位，{projects} 个项目，数据无误{unchanged}，"
+        regions = f"{len({u.region for u in data.units})} 个地区，" if data.regions is not None else ""
+        print(f"{year} 年：{regions}{len(data.units)} 个单位，{projects} 个项目，数据无误{unchanged}，"
               f"{len(by_year[year])} 条审核警告。")
     if report is not None:
         base = site if isinstance(site, str) else site_base_for(report, site)

@@ -96,11 +96,12 @@ def _texts(unit: UnitDocument) -> Iterable[tuple[JsonPath, str]]:
 
 
 def _project_codes_shared_between_units(units: Iterable[UnitDocument]) -> list[Problem]:
-    first: dict[str, UnitDocument] = {}
+    """Within one government: every county numbers its own projects."""
+    first: dict[tuple[str | None, str], UnitDocument] = {}
     found = []
     for unit in units:
         for i, project in enumerate(unit.projects):
-            other = first.setdefault(project.code, unit)
+            other = first.setdefault((unit.region, project.code), unit)
             if other is not unit:
                 path = ("projects", i, "code")
                 line, column = _position(unit, path)

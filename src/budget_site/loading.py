@@ -1,7 +1,10 @@
 """Load ``data/<year>/<unit code>.yaml`` into the model, or explain why not.
 
-All files are read and checked before anything is returned, so one run
-reports every problem in every file.
+A city or province platform lists its governments in ``data/regions.yaml``
+and keeps units in ``data/<year>/<region code>/<unit code>.yaml`` instead;
+a data folder is one or the other, never both. All files are read and
+checked before anything is returned, so one run reports every problem in
+every file.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .model import (
     YearData,
 )
 from .problems import DataError, Problem
+from .regions import Regions, load_regions, regions_path
 from .validation import validate_document
 from .yaml_reader import read_yaml
 
@@ -32,33 +36,65 @@ YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
 
 def data_files(data_dir: Path) -> dict[int, list[Path]]:
-    """The unit files of each year folder, sorted, so builds are stable."""
+    """The unit files of each year folder, sorted, so builds are stable
+    (on a regional site, those in its region folders)."""
+    return _scan(data_dir, regions_path(data_dir).is_file())[0]
+
+
+def _is_unit_file(path: Path) -> bool:
+    return path.is_file() and path.suffix in (".yaml", ".yml")
+
+
+def _scan(data_dir: Path, regional: bool) -> tuple[dict[int, list[Path]], list[Problem]]:
+    """The unit files by year, and a problem for each file or folder in the wrong layout."""
     years: dict[int, list[Path]] = {}
+    problems: list[Problem] = []
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)):
-        years[int(folder.name)] = sorted(
-            p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")
-        )
-    return years
+        files = sorted(p for p in folder.iterdir() if _is_unit_file(p))
+        region_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and any(map(_is_unit_file, p.iterdir())))
+        if regional:
+            problems += [Problem(p, None, None, (), f"有 {regions_path(data_dir)}，单位文件应放在所属地区的文件夹中："
+                                                    f"{folder}/<地区代码>/{p.name}") for p in files]
+            years[int(folder.name)] = [f for d in region_dirs for f in sorted(filter(_is_unit_file, d.iterdir()))]
+        else:
+            problems += [Problem(d, None, None, (), f"单位文件应直接放在 {folder}/ 中；按地区存放需要先在 "
+                                                    f"{regions_path(data_dir)} 中列出各地区") for d in region_dirs]
+            years[int(folder.name)] = files
+    return years, problems
+
+
+def _load_regions(data_dir: Path) -> tuple[Regions | None, list[Problem]]:
+    path = regions_path(data_dir)
+    return load_regions(path) if path.is_file() else (None, [])
 
 
 def load_data(data_dir: Path) -> dict[int, YearData]:
     """Every year in ``data_dir``, newest last; raises DataError listing all problems."""
     if not data_dir.is_dir():
         raise DataError([Problem(data_dir, None, None, (), "数据文件夹不存在")])
-    files = data_files(data_dir)
-    if not any(files.values()):
-        raise DataError([Problem(data_dir, None, None, (), "没有找到任何年度数据（应为 data/<年度>/<单位编码>.yaml）")])
-    problems: list[Problem] = []
+    regional = regions_path(data_dir).is_file()
+    regions, problems = _load_regions(data_dir)
+    files, found = _scan(data_dir, regional)
+    problems += found
+    if not any(files.values()) and not problems:
+        where = "data/<年度>/<地区代码>/<单位编码>.yaml" if regional else "data/<年度>/<单位编码>.yaml"
+        raise DataError([Problem(data_dir, None, None, (), f"没有找到任何年度数据（应为 {where}）")])
     years: dict[int, YearData] = {}
     for year, paths in files.items():
         units = []
+        unknown = sorted({p.parent for p in paths if regions is not None and p.parent.name not in regions})
+        problems += [Problem(d, None, None, (), f"地区代码 {d.name} 不在 {regions_path(data_dir)} 中")
+                     for d in unknown]
         for path in paths:
+            if path.parent in unknown:
+                continue
+            region = path.parent.name if regional else None
             unit, found = load_unit(path, year)
             problems += found
             if unit is not None:
-                units.append(unit)
+                units.append(replace(unit, region=region))
         problems += _unique_codes(units)
-        years[year] = YearData(year, tuple(sorted(units, key=lambda u: u.code)))
+        years[year] = YearData(year, tuple(sorted(units, key=lambda u: (u.region or "", u.code))), regions)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
@@ -98,10 +134,10 @@ def _unique_codes(units: list[UnitDocument]) -> list[Problem]:
     seen: dict[str, UnitDocument] = {}
     problems = []
     for unit in units:
-        if unit.code in seen:
+        if unit.key in seen:
             problems.append(Problem(unit.source or Path("?"), None, None, ("unit", "code"),
-                                    f"单位编码 {unit.code} 与 {seen[unit.code].source} 重复"))
-        seen[unit.code] = unit
+                                    f"单位编码 {unit.code} 与 {seen[unit.key].source} 重复"))
+        seen[unit.key] = unit
     return problems
 
 

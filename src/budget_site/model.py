@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .problems import Problem
+from .regions import Regions
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ class UnitDocument:
     projects: tuple[Project, ...]
     disclosure: Disclosure = field(default_factory=Disclosure)
     unplaced: tuple[UnplacedLine, ...] = ()
+    # The government's division code on a regional site (its folder), None on a county's.
+    region: str | None = None
     source: Path | None = None
     # Line and column of each field path in ``source``, for review messages.
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
@@ -157,13 +160,20 @@ class UnitDocument:
     def title(self) -> str:
         return f"{self.name} {self.year}年部门预算绩效文本"
 
+    @property
+    def key(self) -> str:
+        """The unit's identity within a year: its code, or ``<region>/<code>`` on a
+        regional site, where every county has its own 230001."""
+        return f"{self.region}/{self.code}" if self.region else self.code
+
 
 @dataclass(frozen=True)
 class YearData:
-    """All units published for one year, ordered by unit code."""
+    """All units published for one year, ordered by region and unit code."""
 
     year: int
     units: tuple[UnitDocument, ...]
+    regions: Regions | None = None  # a city or province platform's governments
 
     @property
     def budget_total(self) -> Decimal:

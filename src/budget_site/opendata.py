@@ -432,13 +432,13 @@ def year_data_path(year: int, extension: str) -> str:
 
 
 def owner_of(path: str) -> str | None:
-    """The code of the unit whose files hold ``path``; None for the year's own files."""
+    """The key (``UnitDocument.key``) of the unit whose files hold ``path``; None for the year's own files."""
     parts = path.split("/")
-    return parts[1] if len(parts) == 3 and parts[0] == DOWNLOADS else None
+    return "/".join(parts[1:-1]) if len(parts) >= 3 and parts[0] == DOWNLOADS else None
 
 
 def unit_data_path(unit: UnitDocument, extension: str) -> str:
-    return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
+    return f"{DOWNLOADS}/{unit.key}/{unit.code}.{extension}"
 
 
 def unit_workbook_path(unit: UnitDocument) -> str:
@@ -447,13 +447,13 @@ def unit_workbook_path(unit: UnitDocument) -> str:
 
 
 def project_table_path(unit: UnitDocument, project: Project, slug: str, extension: str) -> str:
-    return f"{DOWNLOADS}/{unit.code}/{project.code}-{slug}.{extension}"
+    return f"{DOWNLOADS}/{unit.key}/{project.code}-{slug}.{extension}"
 
 
 def project_workbook_path(unit: UnitDocument, project: Project) -> str:
     """One XLSX per project with its three tables as sheets (thousands of
     one-sheet workbooks would cost a large county minutes of build time)."""
-    return f"{DOWNLOADS}/{unit.code}/{project.code}.xlsx"
+    return f"{DOWNLOADS}/{unit.key}/{project.code}.xlsx"
 
 
 def schema_path(name: str) -> str:

@@ -18,10 +18,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from . import charts, opendata
-from .changes import UnitChange, compare_years
+from .changes import UnitChange, YearChanges, compare_years
 from .downloads import InProcessSizes
 from .formatting import money, percent
 from .model import Indicator, Project, UnitDocument, YearData
+from .region_summary import RegionSummary, summarise_regions
 
 # A download's size as HTML, from its path under the year's root.
 SizeOf = Callable[[str], Markup]
@@ -33,6 +34,12 @@ CHAPTERS = (
 )
 PART_ONE = "第一部分 部门整体绩效目标"
 PART_TWO = "第二部分 预算项目绩效目标"
+# The year home's region tree goes down as many levels as keep it to this many regions
+# (at least the top); the levels below are listed on their parents' homes.
+YEAR_HOME_REGIONS = 60
+# A region home lists this many of its own units a page: some 65 KB with the theme's
+# chrome, under 100 KB (measured: 150 units a page, 92 KB).
+UNITS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ def template_env() -> Environment:
     env.globals.update(
         year_title=year_title, project_heading=project_heading,
         indicator_rows=indicator_rows, chapter_uri=chapter_uri, project_uri=project_uri,
-        unit_dir=unit_dir, chapters=CHAPTERS, part_one=PART_ONE, part_two=PART_TWO,
+        unit_dir=unit_dir, region_uri=region_uri, chapters=CHAPTERS, part_one=PART_ONE, part_two=PART_TWO,
         spending_chart=charts.spending_chart, units_chart=charts.units_chart, funds_chart=charts.funds_chart,
         project_downloads=opendata.project_downloads, unit_downloads=opendata.unit_downloads,
         unit_page_downloads=opendata.unit_page_downloads, year_downloads=opendata.year_downloads,
@@ -218,7 +225,13 @@ def _page(
 # ---------------------------------------------------------------- planning
 
 def unit_dir(unit: UnitDocument) -> str:
-    return unit.code
+    """``230001``, or ``130637/230001`` on a regional site."""
+    return unit.key
+
+
+def region_uri(code: str, page: int = 1) -> str:
+    """A region's home, and the further pages of its units."""
+    return f"{code}/index.md" if page == 1 else f"{code}/units-{page}.md"
 
 
 def chapter_uri(unit: UnitDocument, slug: str) -> str:
@@ -234,31 +247,98 @@ def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | 
     """All generated pages and the navigation of one year's site; ``previous`` is the
     latest earlier year in the data, which the pages compare with. ``download_size``
     shows a download's size (by default the files are made here to measure them)."""
+    if data.regions is not None:
+        return _plan_regional_year(data, directory_urls, previous, download_size or InProcessSizes(data))
     changes = compare_years(data, previous)
     download_size = download_size or InProcessSizes(data)
     pages = [_page("index.md", year_title(data.year), year_title(data.year), "year_home.html",
                    directory_urls, data=data, changes=changes, download_size=download_size)]
     nav = []
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.code), download_size)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size)
         pages += unit_pages
         nav.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
     return YearPlan(data.year, tuple(pages), tuple(nav))
 
 
+def _plan_regional_year(data: YearData, directory_urls: bool, previous: YearData | None,
+                        download_size: SizeOf) -> YearPlan:
+    """A city or province platform: the year home lists the regions, each region's
+    home its own units, and the navigation nests units in their regions."""
+    changes = compare_years(data, previous)
+    summaries = summarise_regions(data, previous)
+    by_code = {s.region.code: s for s in summaries}
+    title = year_title(data.year)
+    pages = [_page("index.md", title, title, "year_home_regions.html", directory_urls, data=data,
+                   summaries=summaries, shown=year_home_tree(summaries), changes=changes,
+                   download_size=download_size)]
+    year_crumb = (title, "index.md")
+
+    def region_section(summary: RegionSummary) -> NavItem:
+        code = summary.region.code
+        crumbs = (year_crumb, *((r.name, region_uri(r.code)) for r in data.regions.ancestors(code)))
+        home = _plan_region(summary, data, crumbs, [by_code[c.code] for c in data.regions.children(code)],
+                            changes, directory_urls, download_size)
+        pages.extend(home)
+        items = [NavItem(p.nav_title, p.src_uri) for p in home]
+        items += [region_section(by_code[child.code]) for child in data.regions.children(code)]
+        unit_crumbs = (*crumbs, (summary.region.name, region_uri(code)))
+        for unit in summary.units:
+            unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs)
+            pages.extend(unit_pages)
+            items.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
+        return NavItem(summary.region.name, children=tuple(items))
+
+    nav = tuple(region_section(by_code[root.code]) for root in data.regions.roots())
+    return YearPlan(data.year, tuple(pages), nav)
+
+
+def year_home_tree(summaries: tuple[RegionSummary, ...]) -> tuple[RegionSummary, ...]:
+    """The top levels of the region tree, as many as fit in ``YEAR_HOME_REGIONS`` rows."""
+    depth = 0
+    while (sum(s.depth <= depth + 1 for s in summaries) <= YEAR_HOME_REGIONS
+           and any(s.depth > depth for s in summaries)):
+        depth += 1
+    return tuple(s for s in summaries if s.depth <= depth)
+
+
+def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children: list[RegionSummary],
+                 changes: YearChanges, directory_urls: bool, download_size: SizeOf) -> list[GeneratedPage]:
+    """A region's home, and as many further pages as its own units need."""
+    code, name = summary.region.code, summary.region.name
+    chunks = [summary.units[i:i + UNITS_PER_PAGE] for i in range(0, len(summary.units), UNITS_PER_PAGE)] or [()]
+    uris = [region_uri(code, n) for n in range(1, len(chunks) + 1)]
+    region_data = YearData(data.year, summary.units)
+    pages = []
+    for number, units in enumerate(chunks, start=1):
+        nav_title = "概况" if number == 1 else f"单位（第 {number} 页）"
+        page_title = f"{name}{'' if number == 1 else f'单位第 {number} 页'} · {year_title(data.year)}"
+        pages.append(_page(uris[number - 1], nav_title, page_title, "region_home.html", directory_urls,
+                           year=data.year, summary=summary, children=children, units=units, pages=uris,
+                           page_number=number, region_data=region_data, changes=changes,
+                           crumbs=(*crumbs, (name, uris[0])), download_size=download_size))
+    return pages
+
+
 def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | None,
-              download_size: SizeOf) -> list[GeneratedPage]:
-    """The pages of one unit; ``download_size`` shows a download's size."""
+              download_size: SizeOf, crumbs: tuple = ()) -> list[GeneratedPage]:
+    """The pages of one unit; ``download_size`` shows a download's size; ``crumbs``
+    the (title, page) pairs above its cover on a regional site."""
     base = unit_dir(unit)
     suffix = f"{unit.name} · {year_title(unit.year)}"
+    if unit.region:
+        suffix = f"{unit.name} · {crumbs[-1][0]} · {year_title(unit.year)}"
+    crumbs = (*crumbs, (unit.name, f"{base}/index.md"))
     pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
-                   change=change, download_size=download_size)]
+                   change=change, download_size=download_size, crumbs=crumbs)]
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
-                           directory_urls, unit=unit, download_size=download_size))
+                           directory_urls, unit=unit, download_size=download_size,
+                           crumbs=(*crumbs, (chapter, f"{base}/{slug}.md"))))
     for index, project in enumerate(unit.projects, start=1):
         pages.append(_page(
             f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
             "project.html", directory_urls, unit=unit, project=project, index=index, download_size=download_size,
+            crumbs=(*crumbs, (project.name, f"{base}/{project.code}.md")),
         ))
     return pages

@@ -46,8 +46,8 @@ def group_warnings(years: dict[int, YearData], warnings: list[Problem], site_bas
     grouped: dict[int, dict[str, UnitGroup]] = {}
     for warning in warnings:
         year, unit = by_file[warning.file]
-        unit_url = f"{site_base.rstrip('/')}/{year}/{unit.code}/"
-        group = grouped.setdefault(year, {}).setdefault(unit.code, UnitGroup(unit, unit_url + suffix))
+        unit_url = f"{site_base.rstrip('/')}/{year}/{unit.key}/"
+        group = grouped.setdefault(year, {}).setdefault(unit.key, UnitGroup(unit, unit_url + suffix))
         if warning.path[:1] == ("projects",) and len(warning.path) > 1:
             index = warning.path[1]
             project = unit.projects[index]

@@ -1,0 +1,85 @@
+"""A regional site in Chromium, from the domain root, a sub-path and the file system:
+year home → city → county → unit by the links of the pages, back up by the
+breadcrumbs, and search finding the reference among a county that reuses its
+unit code. Every request is recorded; the tests fail on any failed request and
+on any other host."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from budget_site.site_build import build_site
+
+from browsing import AXE, BLOCKING, RESULTS, Recorder, describe, placed, run_axe, settle
+from conftest import ROOT, page_path, serve_directory
+from synthetic import dump_unit, generate_unit
+
+pytestmark = pytest.mark.browser
+
+REGIONS = """\
+- {code: "130600", name: 保定市, level: 市}
+- {code: "130637", name: 博野县, level: 县, parent: "130600"}
+- {code: "130634", name: 曲阳县, level: 县, parent: "130600"}
+"""
+
+
+@pytest.fixture(scope="module")
+def regional_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("regional-browser")
+    data = root / "data"
+    (data / "2023" / "130637").mkdir(parents=True)
+    (data / "2023" / "130634").mkdir(parents=True)
+    (data / "regions.yaml").write_text(REGIONS, encoding="utf-8")
+    shutil.copy(ROOT / "data" / "2023" / "230001.yaml", data / "2023" / "130637" / "230001.yaml")
+    for index, code in enumerate(("230001", "230002")):  # 曲阳县's own 230001
+        document = generate_unit(2023, index, seed=7)
+        document["unit"]["code"] = code
+        (data / "2023" / "130634" / f"{code}.yaml").write_text(dump_unit(document), encoding="utf-8")
+    build_site(data, root / "site", ROOT / "mkdocs.yml")
+    return root / "site"
+
+
+@pytest.mark.parametrize("where", ["root", "sub-path", "file"])
+def test_region_navigation_and_search(regional_site, browser, tmp_path, where):
+    page = browser.new_page()
+    recorder = Recorder(page)
+    with placed(regional_site, where, tmp_path) as base:
+        page.goto(f"{base}/index.html")
+        page.wait_for_url(f"{base}/2023/index.html")
+        settle(page)
+        for name, uri in (("保定市", "130600/index.md"), ("博野县", "130637/index.md"),
+                          ("博野县信访局", "130637/230001/index.md")):
+            with page.expect_navigation():
+                page.click(f"article a:text-is('{name}')")
+            settle(page)
+            assert page.url == f"{base}/2023/{page_path(uri)}"
+        assert "博野县信访局" in page.title()
+        crumbs = page.inner_text(".budget-breadcrumbs").replace("\n", "")
+        assert crumbs == "2023年部门预算绩效文本 › 保定市 › 博野县 › 博野县信访局"
+        with page.expect_navigation():
+            page.click(".budget-breadcrumbs a:text-is('保定市')")
+        settle(page)
+        assert page.url == f"{base}/2023/{page_path('130600/index.md')}"
+        page.fill("input.md-search__input", "安保费")
+        page.press("input.md-search__input", "End")  # Material reads the box on keyup (as after an IME)
+        page.wait_for_function(RESULTS, timeout=20000)
+        first = page.eval_on_selector(".md-search-result__link", "e => e.href")
+        assert first.startswith(f"{base}/2023/130637/230001/"), first
+        recorder.check(base, ("index.html", "versions.json"))
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}],
+                         ids=["desktop", "phone"])
+@pytest.mark.parametrize("uri", ["index.md", "130600/index.md", "130637/230001/index.md"])
+def test_axe_finds_no_serious_violation_on_regional_pages(regional_site, browser, uri, viewport):
+    if not AXE.is_file():
+        pytest.fail("需要 axe-core：在 tests/ 下运行 npm ci（make test 会自动安装）")
+    page = browser.new_page(viewport=viewport)
+    with serve_directory(regional_site) as base:
+        page.goto(f"{base}/2023/{page_path(uri)}", wait_until="networkidle")
+        violations = [v for v in run_axe(page, AXE.read_text("utf-8")) if v["impact"] in BLOCKING]
+    page.close()
+    assert not violations, describe(violations)
