@@ -197,3 +197,32 @@ def test_archive_records_each_region_file(tmp_path):
     data = regional(tmp_path)
     assert sorted(data_digests(data, 2023)) == ["130634/230001.yaml", "130637/230001.yaml"]
     assert list(data_digests(ROOT / "data", 2023)) == ["230001.yaml"]
+
+
+def test_import_into_a_region(tmp_path, capsys):
+    """``import --region``: the unit goes under its region, the same code can go into
+    two regions, and a wrong or missing region is refused before anything is read."""
+    data = regional(tmp_path, units=("130637",))
+    document = ROOT / "tests" / "fixtures" / "documents" / "2023-boye-xinfangju.pdf"
+    assert main(["import", str(document), "--data", str(data), "--region", "130634"]) == 0
+    written = data / "2023" / "130634" / "230001.yaml"
+    assert capsys.readouterr().out.strip() == str(written)
+    assert written.is_file() and len(load_data(data)[2023].units) == 2  # 博野县's 230001 and 曲阳县's
+
+    for args, message in [((), "请用 --region 指定"), (("--region", "999999"), "地区代码 999999 不在"),
+                          (("--region", "130637"), "文件已存在")]:
+        assert main(["import", str(document), "--data", str(data), *args]) == 1
+        assert message in capsys.readouterr().err
+
+    flat = tmp_path / "flat"
+    assert main(["import", str(document), "--data", str(flat), "--region", "130637"]) == 1
+    assert "数据不是按地区存放的" in capsys.readouterr().err and not flat.exists()
+
+
+def test_template_of_a_unit_in_a_region(tmp_path, capsys):
+    data = regional(tmp_path)  # 230001 in two regions
+    out = tmp_path / "t.xlsx"
+    assert main(["template", str(out), "--unit", "230001", "--data", str(data)]) == 1
+    assert "2 个地区都有单位 230001（130634、130637）；请用 --region 指定" in capsys.readouterr().err
+    assert main(["template", str(out), "--unit", "230001", "--region", "130634", "--data", str(data)]) == 0
+    assert out.is_file() and "230001 博野县信访局" in capsys.readouterr().out

@@ -60,12 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
     import_.add_argument("--report", type=Path, metavar="FILE.html", help="把导入的全部单位的审核警告写成一个网页")
+    import_.add_argument("--region", metavar="CODE",
+                         help="按地区存放的数据（有 regions.yaml）：单位所属地区的代码，写入 DIR/<年度>/<地区>/")
 
     template = commands.add_parser("template", help="生成填报工作簿（Excel/WPS），填好或改好后用 import 导入")
     template.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写出的工作簿")
     template.add_argument("--year", type=int, help="年度（默认：--unit 时取该单位最新的年度，否则取今年）")
     template.add_argument("--unit", metavar="CODE", help="单位编码：用 data/ 中该单位的数据预先填好")
     template.add_argument("--projects", type=int, default=1, metavar="N", help="空白工作簿的项目表个数（默认 1）")
+    template.add_argument("--region", metavar="CODE",
+                          help="按地区存放的数据：单位所属地区的代码（单位编码在各地区间可能重复）")
     template.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     template.add_argument("--force", action="store_true", help="覆盖已有的文件")
     return parser
@@ -80,11 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             from .import_cli import run_import
 
-            return run_import(args.paths, args.data, args.force, args.report)
+            return run_import(args.paths, args.data, args.force, args.report, args.region)
         if args.command == "template":
             from .workbook.command import write_template
 
-            return write_template(args.out, args.year, args.unit, args.projects, args.data, args.force)
+            return write_template(args.out, args.year, args.unit, args.projects, args.data, args.force, args.region)
         if args.command == "archive":
             return _archive(args.year, args.site, args.archives, args.force)
         if args.command == "verify":

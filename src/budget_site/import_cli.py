@@ -16,19 +16,22 @@ from typing import TextIO
 from .importer import ImportedUnit, import_document, write_unit
 from .importer.batch import Outcome, collect, import_all, review_years, unexpected
 from .problems import DataError
+from .regions import check_destination
 from .report import site_base_for, write_report
 
 
-def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | None) -> int:
+def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | None,
+               region: str | None = None) -> int:
+    check_destination(data_dir, region)  # raises DataError: nothing imported into the wrong place
     documents, missing = collect(paths)
     single = len(paths) == 1 and not missing and len(documents) == 1 and not paths[0].is_dir()
     if single and report is None:
-        return _import_single(documents[0], data_dir, force)
+        return _import_single(documents[0], data_dir, force, region)
     if not documents and not missing:
         print(f"{'、'.join(map(str, paths))}：没有找到可导入的文件（.docx、.pdf、.xlsx、.txt）", file=sys.stderr)
         return 1
     progress = _Progress(len(documents), sys.stderr)
-    outcomes = missing + import_all(documents, data_dir, force, progress.update)
+    outcomes = missing + import_all(documents, data_dir, force, progress.update, region)
     progress.finish()
     for outcome in outcomes:
         for problem in outcome.problems + (outcome.unit.warnings if outcome.unit else []):
@@ -42,7 +45,7 @@ def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | No
     return 1 if any(o.refused for o in outcomes) else 0
 
 
-def _import_single(source: Path, data_dir: Path, force: bool) -> int:
+def _import_single(source: Path, data_dir: Path, force: bool, region: str | None) -> int:
     try:
         imported = import_document(source)
     except DataError:
@@ -50,7 +53,7 @@ def _import_single(source: Path, data_dir: Path, force: bool) -> int:
     except Exception as exc:  # never a traceback: say that it is the importer's flaw
         print(unexpected(source, exc), file=sys.stderr)
         return 1
-    path = write_unit(imported, data_dir, force=force)
+    path = write_unit(imported, data_dir, force=force, region=region)
     for warning in imported.warnings:
         print(warning, file=sys.stderr)
     _print_notes(source, imported)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from .problems import DataError, Problem
 from .yaml_reader import ReadResult, read_yaml
 
 REGIONS_FILE = "regions.yaml"
@@ -184,3 +184,23 @@ def _parents(regions: list[Region], read: ReadResult) -> list[Problem]:
             problems.append(Problem(read.source, line, column, (i, "parent"),
                                     f"上级关系形成了循环：{loop}"))
     return problems
+
+
+def check_destination(data_dir: Path, region: str | None) -> None:
+    """Where an imported unit may go: into a region listed in ``regions.yaml`` on a
+    regional site, straight into the year folder otherwise. Raises ``DataError``."""
+    path = regions_path(data_dir)
+    if region is None:
+        if path.is_file():
+            raise DataError([Problem(path, None, None, (), "数据按地区存放（有 regions.yaml）："
+                                     "请用 --region 指定这些单位所属地区的代码，如 --region 130637")])
+        return
+    if not path.is_file():
+        raise DataError([Problem(data_dir, None, None, (), f"没有 {path}，数据不是按地区存放的：去掉 --region，"
+                                 "或先在 regions.yaml 中列出各地区")])
+    regions, problems = load_regions(path)
+    if regions is None or any(p.severity == "error" for p in problems):
+        raise DataError([p for p in problems if p.severity == "error"])
+    if region not in regions:
+        raise DataError([Problem(path, None, None, (), f"地区代码 {region} 不在 {path} 中；"
+                                 "请核对代码，或先把这个地区加入 regions.yaml")])

@@ -57,12 +57,12 @@ def _is_document(path: Path, folder: Path) -> bool:
 
 
 def import_all(documents: list[Path], data_dir: Path, force: bool = False,
-               done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+               done: Callable[[int, Outcome], None] | None = None, region: str | None = None) -> list[Outcome]:
     """Import every document in turn; ``done(index, outcome)`` after each (for progress)."""
     outcomes: list[Outcome] = []
     targets: dict[Path, Path] = {}  # written file -> the document it came from
     for index, source in enumerate(documents):
-        outcome = _import_one(source, data_dir, force, targets)
+        outcome = _import_one(source, data_dir, force, targets, region)
         outcomes.append(outcome)
         if outcome.written is not None:
             targets[outcome.written] = source
@@ -71,15 +71,16 @@ def import_all(documents: list[Path], data_dir: Path, force: bool = False,
     return outcomes
 
 
-def _import_one(source: Path, data_dir: Path, force: bool, targets: dict[Path, Path]) -> Outcome:
+def _import_one(source: Path, data_dir: Path, force: bool, targets: dict[Path, Path],
+                region: str | None) -> Outcome:
     try:
         unit = import_document(source)
-        target = data_dir / unit.relative_path()
+        target = data_dir / unit.relative_path(region)
         if target in targets:
             message = (f"与本次导入的 {targets[target]} 是同一单位（{unit.code}）同一年度（{unit.year}），"
                        f"没有覆盖 {target}；请确认哪一份是正确的")
             raise DataError([Problem(source, None, None, (), message)])
-        return Outcome(source, unit, write_unit(unit, data_dir, force=force))
+        return Outcome(source, unit, write_unit(unit, data_dir, force=force, region=region))
     except DataError as error:
         return Outcome(source, problems=error.problems)
     except MemoryError:

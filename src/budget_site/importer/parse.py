@@ -70,8 +70,10 @@ class ImportedUnit:
     def code(self) -> str:
         return self.data["unit"]["code"]
 
-    def relative_path(self) -> Path:
-        return Path(str(self.year)) / f"{self.code}.yaml"
+    def relative_path(self, region: str | None = None) -> Path:
+        """``<year>/<code>.yaml``, or ``<year>/<region>/<code>.yaml`` on a regional site."""
+        folder = Path(str(self.year))
+        return (folder / region if region else folder) / f"{self.code}.yaml"
 
 
 def _refuse_non_document(layout: Layout, source: Path) -> None:

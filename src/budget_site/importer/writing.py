@@ -13,14 +13,14 @@ from .refusal import refuse
 from .yaml_out import render_yaml
 
 
-def write_unit(unit: ImportedUnit, data_dir: Path, force: bool = False) -> Path:
-    """Write ``data_dir/<year>/<code>.yaml`` and return its path.
+def write_unit(unit: ImportedUnit, data_dir: Path, force: bool = False, region: str | None = None) -> Path:
+    """Write ``data_dir/<year>/[<region>/]<code>.yaml`` and return its path.
 
     The text is loaded back with the same loader as ``budget-site check``
     before anything is written, so an import never leaves invalid data; an
     existing file is replaced only with ``force``.
     """
-    target = data_dir / unit.relative_path()
+    target = data_dir / unit.relative_path(region)
     text = render_yaml(unit)
     _verify(text, unit, target)
     if target.exists() and not force:
