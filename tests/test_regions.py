@@ -226,3 +226,24 @@ def test_template_of_a_unit_in_a_region(tmp_path, capsys):
     assert "2 个地区都有单位 230001（130634、130637）；请用 --region 指定" in capsys.readouterr().err
     assert main(["template", str(out), "--unit", "230001", "--region", "130634", "--data", str(data)]) == 0
     assert out.is_file() and "230001 博野县信访局" in capsys.readouterr().out
+
+
+def test_open_data_of_a_regional_year_names_the_region(tmp_path):
+    """Two counties' 230001 are two rows, told apart by 地区代码, which heads every key;
+    the data package (foreign keys included) is valid."""
+    import csv
+    import io
+
+    from frictionless import validate
+
+    from budget_site.opendata import DATAPACKAGE, SPECS, year_csv_path, year_level_files
+
+    data = load_data(regional(tmp_path))[2023]
+    files = year_level_files(data)
+    rows = list(csv.DictReader(io.StringIO(files[year_csv_path(2023, SPECS[0])].decode("utf-8-sig"))))
+    assert [(r["地区代码"], r["单位编码"]) for r in rows] == [("130634", "230001"), ("130637", "230001")]
+    for path, content in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    report = validate(str(tmp_path / DATAPACKAGE))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -166,9 +166,36 @@ def indicators_table(units: Iterable[UnitDocument]) -> Table:
     ))
 
 
-def all_tables(units: Iterable[UnitDocument]) -> tuple[Table, ...]:
+_TABLES = (units_table, projects_table, spending_plan_table, indicators_table)
+
+
+def all_tables(units: Iterable[UnitDocument], regional: bool = False) -> tuple[Table, ...]:
+    """The year's four tables; on a regional site each row also says its region."""
     units = tuple(units)
-    return (units_table(units), projects_table(units), spending_plan_table(units), indicators_table(units))
+    if not regional:
+        return tuple(make(units) for make in _TABLES)
+    return tuple(Table(with_region(spec), tuple((row[0], unit.region, *row[1:])
+                                                for unit in units for row in make((unit,)).rows))
+                 for make, spec in zip(_TABLES, SPECS, strict=True))
+
+
+_REGION_CODE = Column("地区代码", "string", "单位所属地区（政府）的行政区划代码；各地区的单位编码可能相同")
+
+
+def with_region(spec: TableSpec) -> TableSpec:
+    """A table of a regional site: the region code after the year and at the head of
+    every key, since unit codes repeat between regions."""
+    def keyed(fields: tuple[str, ...]) -> tuple[str, ...]:
+        return (_REGION_CODE.name, *fields)
+
+    return replace(spec, columns=(spec.columns[0], _REGION_CODE, *spec.columns[1:]),
+                   primary_key=keyed(spec.primary_key),
+                   foreign_key=(keyed(spec.foreign_key[0]), spec.foreign_key[1]) if spec.foreign_key else None,
+                   merges=tuple((name, keyed(fields)) for name, fields in spec.merges))
+
+
+def year_specs(data: YearData) -> tuple[TableSpec, ...]:
+    return tuple(with_region(spec) for spec in SPECS) if data.regions is not None else SPECS
 
 
 # ---------------------------------------------------------------- CSV
@@ -538,7 +565,7 @@ def year_level_files(data: YearData) -> dict[str, bytes]:
 @lru_cache(maxsize=8)
 def _year_level_files(data: YearData) -> tuple[tuple[str, bytes], ...]:
     files: dict[str, bytes] = {}
-    tables = all_tables(data.units)
+    tables = all_tables(data.units, regional=data.regions is not None)
     files[year_data_path(data.year, "xlsx")] = to_xlsx(tables, data.year, f"{data.year}年部门预算绩效文本数据")
     files[year_data_path(data.year, "json")] = to_json({"year": data.year,
                                                         "units": [unit_record(u) for u in data.units]})
@@ -585,7 +612,7 @@ def datapackage(data: YearData, csv_files: dict[str, bytes]) -> dict:
     """The Frictionless data package descriptor of the year's CSV tables
     (paths relative to the descriptor, which sits next to them)."""
     resources_ = []
-    for spec in SPECS:
+    for spec in year_specs(data):
         path = year_csv_path(data.year, spec)
         content = csv_files[path]
         schema: dict = {
