@@ -73,7 +73,7 @@ def _pages(docs: Sequence[dict]) -> list[list[dict]]:
     by_page: dict[str, list[dict]] = defaultdict(list)
     for doc in docs:
         by_page[doc["location"].partition("#")[0]].append(doc)
-    return [by_page[page] for page in sorted(by_page)]
+    return [sorted(by_page[page], key=lambda doc: (doc["location"], doc["title"])) for page in sorted(by_page)]
 
 
 def _region_of(page: str, regions: dict[str, int]) -> int:
