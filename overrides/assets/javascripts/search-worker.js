@@ -42,7 +42,7 @@ const ALIGNED_BONUS = 0.25
 const K1 = 1.2, B = 0.75
 const SNIPPET = 90
 const DIVERSE = 5      /* Leading results that show distinct completions */
-const BUDGET = 200000  /* gzip bytes of document shards one query may load */
+const BUDGET = 180000  /* gzip bytes of document shards one query may load: with the worker, manifest and term files, under 300 KB */
 
 let sections = []      /* Indexed sections */
 let pages = new Map()  /* Page location → article section */
