@@ -43,7 +43,8 @@ def shards_of(files: dict[str, str]) -> tuple[dict, dict[int, list[dict]], dict[
         if name.startswith("t"):
             for gram, flat in parse(script)[1].items():
                 assert gram_hash(gram, manifest["termFiles"]) == int(name[1:])
-                terms[gram] = flat
+                shards = [sum(flat[0:i + 1:2]) for i in range(0, len(flat), 2)]  # deltas → numbers
+                terms[gram] = [value for pair in zip(shards, flat[1::2], strict=True) for value in pair]
     return manifest, documents, terms
 
 

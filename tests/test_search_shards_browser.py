@@ -35,10 +35,11 @@ def big_regional_site(tmp_path_factory):
     return root / "site"
 
 
-def search(page, base: str, query: str) -> list[str]:
+def search(page, base: str, query: str, found: bool = True) -> list[str]:
     """The result links of a search link (?q=) opened on the year home."""
     page.goto(f"{base}/2023/index.html?q={quote(query)}")
-    page.wait_for_function(RESULTS, timeout=30000)
+    page.wait_for_function("() => document.querySelector('.md-search-result__link')" if found else RESULTS,
+                           timeout=30000)
     return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
 
 
@@ -88,7 +89,7 @@ def test_region_narrows_search_to_a_region_and_those_under_it(big_regional_site,
         everywhere = search(page, base, "满意度")
         county = search(page, base, "region:合成1市3县 满意度")
         city = search(page, base, "地区：130100 满意度")
-        nowhere = search(page, base, "region:不存在 满意度")
+        nowhere = search(page, base, "region:不存在 满意度", found=False)
     page.close()
     regions = {url.split("/2023/")[1].split("/")[0] for url in everywhere}
     assert len(regions) > 1

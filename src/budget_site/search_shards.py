@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
-TERM_FILE_BYTES = 24_000  # posting bytes per term file, about 8 KB gzip
+TERM_FILE_BYTES = 16_000  # posting bytes per term file, about 5 KB gzip
+MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
 TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
 _IGNORED = {"\x7f", "\u200b"}
 
@@ -80,6 +81,15 @@ def _region_of(page: str, regions: dict[str, int]) -> int:
     return regions.get(page.partition("/")[0], -1)
 
 
+def _posting_list(held: dict[int, int]) -> list[int]:
+    """[shard − previous shard, count, …]: mostly small numbers, the shards in order."""
+    flat, previous = [], 0
+    for shard in sorted(held):
+        flat += [shard - previous, min(held[shard], MAX_COUNT)]
+        previous = shard
+    return flat
+
+
 def _script(name: str, data: object) -> str:
     return f"__shard({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))})\n"
 
@@ -115,11 +125,11 @@ def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) 
         for gram, count in counts.items():
             postings[gram][number] = count
 
-    posting_bytes = sum(len(gram) * 3 + 8 * len(held) for gram, held in postings.items())
+    lists = {gram: _posting_list(postings[gram]) for gram in sorted(postings)}
+    posting_bytes = sum(len(gram) * 3 + len(json.dumps(flat)) for gram, flat in lists.items())
     term_files = max(1, posting_bytes // TERM_FILE_BYTES)
     files: list[dict[str, list[int]]] = [{} for _ in range(term_files)]
-    for gram in sorted(postings):
-        flat = [value for pair in sorted(postings[gram].items()) for value in pair]
+    for gram, flat in lists.items():
         files[gram_hash(gram, term_files)][gram] = flat
 
     out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(shards)}

@@ -42,6 +42,7 @@ const ALIGNED_BONUS = 0.25
 const K1 = 1.2, B = 0.75
 const SNIPPET = 90
 const DIVERSE = 5      /* Leading results that show distinct completions */
+const MAX_GRAMS = 16    /* Term files (about 1 KB gzip each) one query term may load */
 const BUDGET = 180000  /* gzip bytes of document shards one query may load: with the worker, manifest and term files, under 300 KB */
 
 let sections = []      /* Indexed sections */
@@ -93,14 +94,18 @@ function gramFile(gram) {
   return `t${value}`
 }
 
-/* Grams whose shards hold every shard that holds the term: every other bigram and the last. */
+/* Grams whose shards hold every shard that holds the term: bigrams spread
+   over it, at most MAX_GRAMS (each may cost a term file to load). */
 function coverGrams(term) {
   const chars = [...term]
   if (chars.length < 2) return chars
-  const grams = []
-  for (let i = 0; i + 2 <= chars.length; i += 2) grams.push(chars[i] + chars[i + 1])
-  if (chars.length % 2) grams.push(chars[chars.length - 2] + chars[chars.length - 1])
-  return grams
+  const starts = []
+  for (let i = 0; i + 2 <= chars.length; i += 2) starts.push(i)
+  if (chars.length % 2) starts.push(chars.length - 2)
+  const kept = starts.length <= MAX_GRAMS ? starts
+    : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) =>
+        starts[Math.round(k * (starts.length - 1) / (MAX_GRAMS - 1))]))]
+  return kept.map(i => chars[i] + chars[i + 1])
 }
 
 function allBigrams(term) {
@@ -115,7 +120,7 @@ async function postings(grams) {
   return grams.map(gram => {
     const flat = byFile.get(gramFile(gram))[gram] || []
     const held = new Map()
-    for (let i = 0; i < flat.length; i += 2) held.set(flat[i], flat[i + 1])
+    for (let i = 0, shard = 0; i < flat.length; i += 2) held.set(shard += flat[i], flat[i + 1])
     return held
   })
 }
