@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
-TERM_FILE_BYTES = 16_000  # posting bytes per term file, about 5 KB gzip
+TERM_FILE_BYTES = 16_000  # posting bytes per term file (estimated high): about 1 KB gzip
 MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
 TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
 _IGNORED = {"\x7f", "\u200b"}
@@ -49,7 +49,7 @@ def searchable(text: str) -> str:
     white space and jieba's word boundaries dropped."""
     out = []
     for ch in text:
-        if ch in _IGNORED or ch.isspace():
+        if ch in _IGNORED or ch.isspace() or ch <= " ":  # the worker's isSpace
             continue
         folded = unicodedata.normalize("NFKC", ch).lower()
         out.append(folded if len(folded) == 1 else ch.lower())
