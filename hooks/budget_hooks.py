@@ -34,6 +34,7 @@ from budget_site.pages import Heading, NavItem, YearPlan, plan_year
 from budget_site.preview import error_page
 from budget_site.problems import DataError, Problem
 from budget_site.search_index import compact_search_index
+from budget_site.search_shards import RegionEntry, shard_search_index
 
 log = logging.getLogger("mkdocs.hooks.budget")
 
@@ -46,6 +47,7 @@ _page_urls: list[str] = []
 _date = None  # the year's publication date (archive.publication_date)
 _serving = False  # `mkdocs serve`: invalid data gives a page listing the problems
 _errors: list[Problem] | None = None  # the problems that page lists
+_search_regions: list[RegionEntry] = []  # what search can be narrowed to (regional sites)
 
 # Material's offline plugin adds its file:// Web Worker shim from unpkg.com; no page
 # may load anything from another host, so the same file (iframe-worker 1.0.4, MIT)
@@ -69,7 +71,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _date, _downloads, _errors
+    global _plan, _date, _downloads, _errors, _search_regions
     if _downloads is not None:  # left by a preview's failed rebuild
         _downloads.close()
         _downloads = None
@@ -89,6 +91,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _plan = plan_year(years[year], directory_urls=config.use_directory_urls,
                       previous=years[previous] if previous is not None else None, download_size=size_marker)
     _date = publication_date(years[year])
+    regions = years[year].regions
+    _search_regions = [RegionEntry(r.code, r.name, r.parent) for r in regions.regions] if regions else []
     # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
     # now; each is written into the site folder (cleaned by then) when a page asks for
     # its size, and the rest after the last page (on_post_build).
@@ -255,8 +259,17 @@ def on_post_build(config: MkDocsConfig) -> None:
         _downloads.finish()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
-        index.write_text(compact_search_index(index.read_text("utf-8")), encoding="utf-8")
+        compact = compact_search_index(index.read_text("utf-8"))
+        index.write_text(compact, encoding="utf-8")
+        _write_search_shards(index.parent / "shards", compact)
     _write_sitemap(config)
+
+
+def _write_search_shards(folder: Path, compact: str) -> None:
+    """The index in shards that search-worker.js fetches as a query needs them."""
+    folder.mkdir(exist_ok=True)
+    for name, script in shard_search_index(compact, _search_regions).items():
+        (folder / f"{name}.js").write_text(script, encoding="utf-8")
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

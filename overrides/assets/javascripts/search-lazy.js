@@ -12,8 +12,8 @@
    the search URL of #__config. It keeps Material's messages until the reader
    asks, then starts the real worker (from files, the iframe-worker shim that
    the offline plugin loaded first) and sends it
-   Material's SETUP message (over HTTP with the index's address instead of the
-   index: see setupMessage); the worker answers READY and Material's search
+   Material's SETUP message (with the address of the index's shards instead
+   of the index: see setupMessage); the worker answers READY and Material's search
    box, results and ?q= links work as before. */
 (function () {
   "use strict"
@@ -26,23 +26,12 @@
   var waiting = []
   var wanted = false
 
-  /* Material's SETUP message. Served over HTTP, the worker fetches and parses
-     the index itself, so the page's thread (slow on a phone) neither parses
-     nor copies it; from files, where a worker cannot fetch, the index is
-     loaded here as Material would (search_index.js) and sent along. */
+  /* Material's SETUP message, with the address of the index's shards
+     instead of the index: the worker loads the shards a query needs itself
+     (importScripts, which the iframe-worker shim also provides from files). */
   function setupMessage() {
-    var options = { suggest: false }
-    if (location.protocol !== "file:")
-      return Promise.resolve({ type: SETUP, data: { url: new URL("search/search_index.json", base).href, options: options } })
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script")
-      script.src = new URL("search/search_index.js", base).href
-      script.onload = function () {
-        resolve({ type: SETUP, data: { config: window.__index.config, docs: window.__index.docs, options: options } })
-      }
-      script.onerror = function () { reject(new Error("cannot load " + script.src)) }
-      document.head.appendChild(script)
-    })
+    var shards = new URL("search/shards/", base).href
+    return Promise.resolve({ type: SETUP, data: { shards: shards, options: { suggest: false } } })
   }
 
   /* What Material holds as its search worker: keeps messages until set up. */

@@ -23,6 +23,15 @@
  * - a one-term query is often the leading part of several words ("安保" of
  *   安保服务 and 安保费): the first results show the best page for each of
  *   those words before the rest, so a reader typing sees every sense.
+ *
+ * Where the sections come from: the index is in shards (search_shards.py).
+ * A query loads the manifest, the term files of its grams (which document
+ * shards hold each gram, and how often), then the candidate shards best
+ * first up to BUDGET bytes, and is answered over those shards' sections. A
+ * shard is a script calling __shard(), loaded with importScripts, which the
+ * iframe-worker shim also provides from file://. `region:名称` or
+ * `region:代码` (also 地区:) in a query narrows it to a region and the
+ * regions under it.
  */
 "use strict"
 
@@ -33,11 +42,184 @@ const ALIGNED_BONUS = 0.25
 const K1 = 1.2, B = 0.75
 const SNIPPET = 90
 const DIVERSE = 5      /* Leading results that show distinct completions */
+const MAX_GRAMS = 16    /* Term files (about 1 KB gzip each) one query term may load */
+const BUDGET = 180000  /* gzip bytes of document shards one query may load: with the worker, manifest and term files, under 300 KB */
 
 let sections = []      /* Indexed sections */
 let pages = new Map()  /* Page location → article section */
 let corpus = ""        /* All normalised text, for "does this piece occur?" */
 let averageLength = 1
+let total = 1          /* Sections in the whole index, for BM25 weights */
+
+/* ------------------------------------------------------------------------
+ * Shards
+ * --------------------------------------------------------------------- */
+
+let shardBase = ""     /* Address of search/shards/ */
+let manifest = null
+const files = new Map()         /* Shard name → promise of its data */
+const arrived = new Map()       /* Shard name → resolve, until its script has run */
+const shardSections = new Map() /* Document shard number → its sections */
+
+/* Called by every shard script. */
+function __shard(name, data) {
+  const resolve = arrived.get(name)
+  arrived.delete(name)
+  if (resolve) resolve(data)
+}
+self.__shard = __shard
+
+/* The shards' data, loading those not asked for before in one importScripts. */
+function load(names) {
+  const fresh = names.filter(name => !files.has(name))
+  for (const name of fresh)
+    files.set(name, new Promise(resolve => arrived.set(name, resolve)))
+  if (fresh.length) {
+    const urls = fresh.map(name => new URL(`${name}.js`, shardBase).href)
+    try {
+      const loading = importScripts(...urls)  /* a promise in the iframe-worker shim */
+      if (loading && loading.catch) loading.catch(err => console.warn("search shards", err))
+    } catch (err) {
+      for (const name of fresh) files.delete(name)
+      throw err
+    }
+  }
+  return Promise.all(names.map(name => files.get(name)))
+}
+
+/* Term file of a gram: search_shards.gram_hash. */
+function gramFile(gram) {
+  let value = 0
+  for (const ch of gram) value = (value * 31 + ch.codePointAt(0)) % manifest.termFiles
+  return `t${value}`
+}
+
+/* Grams whose shards hold every shard that holds the term: bigrams spread
+   over it, at most MAX_GRAMS (each may cost a term file to load). */
+function coverGrams(term) {
+  const chars = [...term]
+  if (chars.length < 2) return chars
+  const starts = []
+  for (let i = 0; i + 2 <= chars.length; i += 2) starts.push(i)
+  if (chars.length % 2) starts.push(chars.length - 2)
+  const kept = starts.length <= MAX_GRAMS ? starts
+    : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) =>
+        starts[Math.round(k * (starts.length - 1) / (MAX_GRAMS - 1))]))]
+  return kept.map(i => chars[i] + chars[i + 1])
+}
+
+function allBigrams(term) {
+  const chars = [...term]
+  return chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
+}
+
+/* Shard number → how often the gram occurs there. */
+async function postings(grams) {
+  const data = await load([...new Set(grams.map(gramFile))])
+  const byFile = new Map([...new Set(grams.map(gramFile))].map((name, i) => [name, data[i]]))
+  return grams.map(gram => {
+    const flat = byFile.get(gramFile(gram))[gram] || []
+    const held = new Map()
+    for (let i = 0, shard = 0; i < flat.length; i += 2) held.set(shard += flat[i], flat[i + 1])
+    return held
+  })
+}
+
+/* Shards holding every gram, with the smallest count (at most the term's). */
+function intersect(maps) {
+  const [first, ...rest] = maps
+  const result = new Map()
+  for (const [shard, count] of first) {
+    let least = count
+    for (const map of rest) least = Math.min(least, map.get(shard) || 0)
+    if (least > 0) result.set(shard, least)
+  }
+  return result
+}
+
+/* Document shards that may hold the query's terms, with a score for their order. */
+async function candidates(terms) {
+  const covers = terms.map(coverGrams)
+  const maps = await postings(covers.flat())
+  const perTerm = []
+  let at = 0
+  for (const grams of covers) {
+    perTerm.push(intersect(maps.slice(at, at + grams.length)))
+    at += grams.length
+  }
+  const held = perTerm.filter(map => map.size)
+  if (held.length) {
+    const scores = new Map(held[0])
+    for (const map of held.slice(1))
+      for (const [shard, score] of scores)
+        if (map.has(shard)) scores.set(shard, score + map.get(shard))
+        else scores.delete(shard)
+    return scores
+  }
+  /* No term is held anywhere: shards holding any of their bigrams (pieces). */
+  const scores = new Map()
+  for (const map of await postings(terms.flatMap(allBigrams)))
+    for (const [shard, count] of map) scores.set(shard, (scores.get(shard) || 0) + count)
+  return scores
+}
+
+/* Shard numbers in the regions a `region:` term names, and those under them; null for all. */
+function regionShards(names) {
+  if (!names.length) return null
+  const regions = manifest.regions
+  const wanted = new Set()
+  for (const name of names)
+    regions.forEach(([code, title], i) => {
+      if (code === name || title === name) wanted.add(i)
+    })
+  let grown = true
+  while (grown) {
+    grown = false
+    regions.forEach(([, , parent], i) => {
+      const above = regions.findIndex(([code]) => code === parent)
+      if (!wanted.has(i) && wanted.has(above)) { wanted.add(i); grown = true }
+    })
+  }
+  const shards = new Set()
+  manifest.shards.forEach(([region], n) => { if (wanted.has(region)) shards.add(n) })
+  return shards
+}
+
+/* The sections of the candidate shards: best first, new ones up to BUDGET bytes. */
+async function sectionsFor(terms, regions) {
+  const allowed = regionShards(regions)
+  const scores = await candidates(terms)
+  const order = [...scores.keys()]
+    .filter(n => !allowed || allowed.has(n))
+    .sort((a, b) => scores.get(b) - scores.get(a) || a - b)
+  const chosen = []
+  let bytes = 0
+  for (const n of order) {
+    const fresh = !shardSections.has(n)
+    if (fresh && chosen.length && bytes + manifest.shards[n][1] > BUDGET) continue
+    if (fresh) bytes += manifest.shards[n][1]
+    chosen.push(n)
+  }
+  const fresh = chosen.filter(n => !shardSections.has(n))
+  const data = await load(fresh.map(n => `d${n}`))
+  fresh.forEach((n, i) => shardSections.set(n, makeSections(data[i])))
+  return chosen.sort((a, b) => a - b).flatMap(n => shardSections.get(n))
+}
+
+/* `region:…` or `地区：…` terms, and the rest of the query. */
+function splitQuery(query) {
+  const regions = []
+  const rest = query.replace(/(?:region|地区)[:：](\S+)/gi, (all, name) => { regions.push(name); return " " })
+  return { rest, regions }
+}
+
+async function answer(query) {
+  const { rest, regions } = splitQuery(query)
+  const terms = normaliseQuery(rest)
+  if (!terms.length) return { items: [] }
+  use(await sectionsFor(terms, regions))
+  return search(terms)
+}
 
 /* ------------------------------------------------------------------------
  * Text preparation
@@ -187,9 +369,9 @@ function normaliseQuery(query) {
  * Index
  * --------------------------------------------------------------------- */
 
-function setup(docs) {
-  sections = []
-  pages = new Map()
+/* A document shard's sections, prepared once. */
+function makeSections(docs) {
+  const made = []
   for (const doc of docs) {
     const title = new Field(plainText(doc.title || ""))
     const text = new Field(plainText(doc.text || ""))
@@ -200,12 +382,18 @@ function setup(docs) {
       text,
       boost: typeof doc.boost === "number" ? doc.boost : 1
     }
-    sections.push(section)
-    if (!doc.location.includes("#")) pages.set(section.page, section)
+    made.push(section)
   }
+  return made
+}
+
+/* Answer the next query over these sections (a shard holds its pages whole). */
+function use(list) {
+  sections = list
+  pages = new Map()
+  for (const section of list)
+    if (!section.location.includes("#")) pages.set(section.page, section)
   corpus = sections.map(s => s.title.norm + "\u0001" + s.text.norm).join("\u0001")
-  averageLength = sections.reduce((sum, s) => sum + s.text.norm.length, 0) /
-    Math.max(1, sections.length) || 1
 }
 
 /* ------------------------------------------------------------------------
@@ -239,10 +427,7 @@ function pieces(term) {
   return found
 }
 
-function search(query) {
-  const terms = normaliseQuery(query)
-  if (!terms.length) return { items: [] }
-
+function search(terms) {
   /* Terms that some section holds are required; others are cut into pieces. */
   const required = []
   const optional = []
@@ -266,7 +451,7 @@ function search(query) {
   })))
   const weights = needles.map((_, n) => {
     const df = matches.filter(m => m[n].title.length || m[n].text.length).length
-    return Math.log(1 + (sections.length - df + 0.5) / (df + 0.5))
+    return Math.log(1 + (total - df + 0.5) / (df + 0.5))
   })
 
   const scored = []
@@ -406,34 +591,43 @@ function render(section, score, found, needles, termState) {
  * Message protocol of Material for MkDocs' search worker
  * --------------------------------------------------------------------- */
 
+/* Queries answered one at a time; one overtaken while its shards load is dropped. */
+let pending = null
+let busy = false
+
+async function answerPending() {
+  busy = true
+  while (pending !== null) {
+    const query = pending
+    pending = null
+    let data
+    try {
+      data = await answer(query)
+    } catch (err) {
+      console.warn("search failed", err)
+      data = { items: [] }
+    }
+    if (pending === null) postMessage({ type: RESULT, data })
+  }
+  busy = false
+}
+
 addEventListener("message", ev => {
   const message = ev.data
   switch (message.type) {
     case SETUP:
-      /* Material sends the index; search-lazy.js sends its address, so that the
-         page's thread neither parses nor copies it (served over HTTP). */
-      if (message.data.url) {
-        fetch(message.data.url)
-          .then(response => {
-            if (!response.ok) throw new Error(`${response.status} ${response.url}`)
-            return response.json()
-          })
-          .then(index => {
-            setup(index.docs || [])
-            postMessage({ type: READY })
-          }, err => console.warn("search index", err))
-      } else {
-        setup(message.data.docs || [])
+      /* search-lazy.js sends the address of search/shards/. */
+      shardBase = message.data.shards
+      load(["manifest"]).then(([data]) => {
+        manifest = data
+        total = data.sections
+        averageLength = data.averageLength || 1
         postMessage({ type: READY })
-      }
+      }, err => console.warn("search index", err))
       break
     case QUERY:
-      try {
-        postMessage({ type: RESULT, data: search(message.data) })
-      } catch (err) {
-        console.warn("search failed", err)
-        postMessage({ type: RESULT, data: { items: [] } })
-      }
+      pending = message.data
+      if (!busy) answerPending()
       break
   }
 })

@@ -1,0 +1,145 @@
+"""Split the search index into shards that the search worker fetches on demand.
+
+One index for the whole year grows with the site (11 MB gzip at 10,000 units)
+and every reader's first search downloaded all of it. Like Pagefind's chunked
+index, the sections are cut here into document shards (whole pages, one
+region each, about ``SHARD_BYTES`` of text), and every one- and two-character
+gram of the searchable text gets a posting list: which shards hold it, and how
+often. Posting lists are spread over ``term files`` by a hash of the gram that
+overrides/assets/javascripts/search-worker.js computes the same way, so a
+query fetches the small manifest, the term files of its grams, and then only
+the best candidate shards up to a byte budget. The worker matches substrings,
+so the grams are of the searchable form it builds (NFKC per character, lower
+case, without white space or word boundaries), and a shard that holds a term
+holds each of its bigrams: the posting lists give a superset of the shards to
+look at, never fewer.
+
+Every file is a script calling ``__shard(name, data)``: a worker loads it with
+``importScripts``, which also works from ``file://`` through the iframe-worker
+shim, where a worker cannot fetch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
+TERM_FILE_BYTES = 16_000  # posting bytes per term file (estimated high): about 1 KB gzip
+MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
+TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
+_IGNORED = {"\x7f", "\u200b"}
+
+
+@dataclass(frozen=True)
+class RegionEntry:
+    """A government a reader can narrow search to: code, name and parent code."""
+
+    code: str
+    name: str
+    parent: str | None
+
+
+def searchable(text: str) -> str:
+    """The worker's searchable form (search-worker.js ``prepare``): folded per character,
+    white space and jieba's word boundaries dropped."""
+    out = []
+    for ch in text:
+        if ch in _IGNORED or ch.isspace() or ch <= " ":  # the worker's isSpace
+            continue
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        out.append(folded if len(folded) == 1 else ch.lower())
+    return "".join(out)
+
+
+def gram_hash(gram: str, files: int) -> int:
+    """Which term file holds a gram (search-worker.js ``gramFile`` computes the same)."""
+    value = 0
+    for ch in gram:
+        value = (value * 31 + ord(ch)) % files
+    return value
+
+
+def _grams(text: str) -> Iterable[str]:
+    yield from text
+    yield from (text[i:i + 2] for i in range(len(text) - 1))
+
+
+def _pages(docs: Sequence[dict]) -> list[list[dict]]:
+    """Sections grouped by page, pages in location order (a region's pages together)."""
+    by_page: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        by_page[doc["location"].partition("#")[0]].append(doc)
+    return [sorted(by_page[page], key=lambda doc: (doc["location"], doc["title"])) for page in sorted(by_page)]
+
+
+def _region_of(page: str, regions: dict[str, int]) -> int:
+    return regions.get(page.partition("/")[0], -1)
+
+
+def _posting_list(held: dict[int, int]) -> list[int]:
+    """[shard − previous shard, count, …]: mostly small numbers, the shards in order."""
+    flat, previous = [], 0
+    for shard in sorted(held):
+        flat += [shard - previous, min(held[shard], MAX_COUNT)]
+        previous = shard
+    return flat
+
+
+def _script(name: str, data: object) -> str:
+    return f"__shard({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))})\n"
+
+
+def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) -> dict[str, str]:
+    """The shard files (name → script) for a year's compacted ``search_index.json``."""
+    docs = json.loads(compact_index)["docs"]
+    region_index = {region.code: i for i, region in enumerate(regions)}
+
+    shards: list[list[dict]] = []
+    shard_regions: list[int] = []
+    size = 0
+    for page in _pages(docs):
+        region = _region_of(page[0]["location"], region_index)
+        page_bytes = sum(len(doc["title"].encode()) + len(doc["text"].encode()) for doc in page)
+        if not shards or size + page_bytes > SHARD_BYTES or region != shard_regions[-1]:
+            shards.append([])
+            shard_regions.append(region)
+            size = 0
+        shards[-1].extend(page)
+        size += page_bytes
+
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    total_length = 0
+    for number, shard in enumerate(shards):
+        counts: Counter[str] = Counter()
+        for doc in shard:
+            text = searchable(doc["text"])
+            total_length += len(text)
+            counts.update(_grams(text))
+            for gram in _grams(searchable(doc["title"])):
+                counts[gram] += TITLE_WEIGHT
+        for gram, count in counts.items():
+            postings[gram][number] = count
+
+    lists = {gram: _posting_list(postings[gram]) for gram in sorted(postings)}
+    posting_bytes = sum(len(gram) * 3 + len(json.dumps(flat)) for gram, flat in lists.items())
+    term_files = max(1, posting_bytes // TERM_FILE_BYTES)
+    files: list[dict[str, list[int]]] = [{} for _ in range(term_files)]
+    for gram, flat in lists.items():
+        files[gram_hash(gram, term_files)][gram] = flat
+
+    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(shards)}
+    out.update({f"t{number}": _script(f"t{number}", held) for number, held in enumerate(files)})
+    out["manifest"] = _script("manifest", {
+        "sections": len(docs),
+        "averageLength": total_length / max(1, len(docs)),
+        "termFiles": term_files,
+        "regions": [[r.code, r.name, r.parent] for r in regions],
+        "shards": [[region, len(gzip.compress(out[f"d{n}"].encode(), mtime=0))]
+                   for n, region in enumerate(shard_regions)],
+    })
+    return out
