@@ -102,24 +102,36 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     errors = tempfile.TemporaryFile()
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=errors)
-    peak_kb = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak_kb
-        while not done.wait(0.05):
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
+    with PeakMemory(process.pid) as peak:
+        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    done.set()
-    sampler.join()
     if status != 0:
         errors.seek(0)
         raise SystemExit(f"failed: {' '.join(cmd)}\n{errors.read().decode()}")
-    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024
+    return elapsed, max(peak.kb, usage.ru_maxrss) / 1024
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and its children every 50 ms while
+    the ``with`` block runs; ``kb`` is the highest sum seen."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.kb = 0
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.05):
+            self.kb = max(self.kb, tree_rss_kb(self.pid))
+
+    def __enter__(self) -> PeakMemory:
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._sampler.join()
 
 
 def floor_config(data: Path, site: Path, work: Path) -> Path:
@@ -358,30 +370,19 @@ def run_import(folder: Path, data: Path) -> tuple[float, float, list[float], str
     cmd = [str(BIN / "budget-site"), "import", str(folder), "--data", str(data)]
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak_kb = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak_kb
-        while not done.wait(0.05):
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     stamps = [start]
     assert process.stderr is not None and process.stdout is not None
-    for line in process.stderr:
-        if line.startswith("["):  # "[12/100] file → data/…": one per document
-            stamps.append(time.perf_counter())
-    summary = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    with PeakMemory(process.pid) as peak:
+        for line in process.stderr:
+            if line.startswith("["):  # "[12/100] file → data/…": one per document
+                stamps.append(time.perf_counter())
+        summary = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    done.set()
-    sampler.join()
     if status != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{summary}")
     per_document = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
-    return elapsed, max(peak_kb, usage.ru_maxrss) / 1024, per_document, summary
+    return elapsed, max(peak.kb, usage.ru_maxrss) / 1024, per_document, summary
 
 
 def bench_import(count: int) -> str:
