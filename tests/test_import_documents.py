@@ -31,7 +31,7 @@ from budget_site.lint import lint_unit
 from budget_site.loading import build_unit, load_unit
 
 from conftest import REFERENCE_TEXT, ROOT
-from utils import assert_same, load_expected
+from utils import assert_same, load_expected, write_zip_bomb
 
 CLI = Path(sys.executable).with_name("budget-site")
 DOCUMENTS = ROOT / "tests" / "fixtures" / "documents"
@@ -295,14 +295,7 @@ def test_files_that_are_no_such_document_are_refused(tmp_path, name, content, re
 
 def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path):
     source = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(DOCUMENTS / "2023-boye-xinfangju.docx") as original, \
-            zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for entry in original.infolist():
-            bomb.writestr(entry.filename, original.read(entry))
-        with bomb.open("word/media/padding.bin", "w") as padding:
-            chunk = bytes(1 << 20)
-            for _ in range(300):  # 300 MB of zeros: a few hundred KB packed
-                padding.write(chunk)
+    write_zip_bomb(DOCUMENTS / "2023-boye-xinfangju.docx", source, "word/media/padding.bin")
     assert source.stat().st_size < 2 << 20
     refused(tmp_path, source, "解压后过大")
 

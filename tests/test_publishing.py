@@ -5,6 +5,7 @@ full disk or read-only target told in Chinese with everything as it was."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -58,8 +59,6 @@ def expected(county, tmp_path_factory) -> dict[str, dict[str, str]]:
 
 @contextlib.contextmanager
 def umask(mask: int):
-    import os
-
     old = os.umask(mask)
     try:
         yield
@@ -96,8 +95,6 @@ def test_a_second_build_waits_for_the_first_or_leaves_with_no_wait(tmp_path):
         refused = subprocess.run([str(CLI), "build", "--site", str(site), "--no-wait"], cwd=ROOT,
                                  capture_output=True, text=True, timeout=120)
         assert refused.returncode == 1
-        import os
-
         assert f"另一个生成过程（进程 {os.getpid()}）正在写入 {site.resolve()}/" in refused.stderr
         assert "Traceback" not in refused.stderr and not site.exists()
 

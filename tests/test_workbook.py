@@ -31,7 +31,7 @@ from budget_site.problems import DataError
 from budget_site.workbook import blank_workbook, read_workbook, unit_workbook
 
 from conftest import ROOT
-from utils import assert_same, load_expected
+from utils import assert_same, load_expected, write_zip_bomb
 
 CLI = Path(sys.executable).with_name("budget-site")
 WORKBOOKS = ROOT / "tests" / "fixtures" / "workbooks"
@@ -375,13 +375,7 @@ def test_external_links_are_refused_naming_the_file(tmp_path):
 
 def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path):
     source = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(WORKBOOKS / "2024-300007.xlsx") as original, \
-            zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for entry in original.infolist():
-            bomb.writestr(entry.filename, original.read(entry))
-        with bomb.open("xl/media/padding.bin", "w") as padding:
-            for _ in range(300):  # 300 MB of zeros, a few hundred KB packed
-                padding.write(bytes(1 << 20))
+    write_zip_bomb(WORKBOOKS / "2024-300007.xlsx", source, "xl/media/padding.bin")
     assert source.stat().st_size < 2 << 20
     refused(tmp_path, source, "解压后过大")
 

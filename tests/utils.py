@@ -1,7 +1,9 @@
-"""Helpers shared by test modules: comparing imported data with the data it must equal."""
+"""Helpers shared by test modules: comparing imported data with the data it must equal;
+hostile files made from good ones."""
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -39,3 +41,14 @@ def load_expected(path: Path) -> UnitDocument:
     problems = read.problems + validate_document(read)
     assert problems == [], problems
     return build_unit(read.data)
+
+
+def write_zip_bomb(original: Path, target: Path, padding: str) -> None:
+    """``original`` (a .docx or .xlsx) with a part ``padding`` of 300 MB of zeros
+    added: a few hundred KB packed, far past any real document unpacked."""
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for entry in source.infolist():
+            bomb.writestr(entry.filename, source.read(entry))
+        with bomb.open(padding, "w") as part:
+            for _ in range(300):
+                part.write(bytes(1 << 20))

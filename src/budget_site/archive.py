@@ -157,10 +157,11 @@ def archive_year(site_dir: Path, year: int, archives_dir: Path, force: bool = Fa
                 raise ArchiveError([_problem(year_dir / BUILD_INFO, f"记录的年度 {info.get('year')} 不是 {year}")])
             _write_zip(zip_temp, year_dir, str(year), dt.date.fromisoformat(info["date"]))
         target = archive_path(archives_dir, year)
-        if target.exists() and not force and not _same_file(target, zip_temp):
+        digest = sha256_file(zip_temp)
+        if target.exists() and not force and sha256_file(target) != digest:
             raise ArchiveError([_problem(target, "已有内容不同的归档；归档是已发布内容的记录，"
                                                  "确需替换请加 --force")])
-        sum_temp.write_text(f"{sha256_file(zip_temp)}  {target.name}\n", encoding="utf-8")
+        sum_temp.write_text(f"{digest}  {target.name}\n", encoding="utf-8")
         for temp in (zip_temp, sum_temp):
             make_published(temp)  # mkstemp makes it private; an archive is for everyone who keeps the site
         zip_temp.replace(target)
@@ -175,10 +176,6 @@ def _temp_file(folder: Path, prefix: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=prefix, dir=folder)
     os.close(fd)
     return Path(name)
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    return first.stat().st_size == second.stat().st_size and sha256_file(first) == sha256_file(second)
 
 
 def _write_zip(target: Path, folder: Path, prefix: str, date: dt.date) -> None:

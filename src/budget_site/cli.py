@@ -102,20 +102,21 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, a read-only file system, no permission
-        where = {"build": "site", "import": "data", "archive": "archives", "template": "out"}.get(args.command)
+        where, unchanged = _WRITES.get(args.command, (None, ""))
         print(describe_os_error(error, getattr(args, where) if where else "."), file=sys.stderr)
-        print(_UNCHANGED.get(args.command, ""), file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断，原有网站和数据保持不变。", file=sys.stderr)
         return 130
 
 
-_UNCHANGED = {
-    "build": "网站未生成，原有网站保持不变。",
-    "import": "未导入，原有数据文件保持不变。",
-    "archive": "未归档，原有归档保持不变。",
-    "template": "工作簿没有写出。",
+# What each command writes (the option naming it) and what stays when writing fails.
+_WRITES = {
+    "build": ("site", "网站未生成，原有网站保持不变。"),
+    "import": ("data", "未导入，原有数据文件保持不变。"),
+    "archive": ("archives", "未归档，原有归档保持不变。"),
+    "template": ("out", "工作簿没有写出。"),
 }
 
 
