@@ -99,7 +99,7 @@ class DownloadWriter:
                                           initargs=(os.getpid(),))
                       if workers > 0 else None)
         _open.add(self)
-        # What each part of the year (a unit key, or None for the year's own files) waits for.
+        # What each part of the year (a unit code, or None for the year's own files) waits for.
         self._pending: dict[str | None, _Job] = {}
         self._sizes: dict[str, int] = {}
         # Every page links to the year's whole data: its files come first. Workers get
@@ -107,7 +107,7 @@ class DownloadWriter:
         data = data.without_positions()
         self._pending[None] = self._job(data, opendata.year_level_files)
         for unit in data.units:
-            self._pending[unit.key] = self._job(unit, opendata.unit_files)
+            self._pending[unit.code] = self._job(unit, opendata.unit_files)
 
     def _job(self, source: UnitDocument | YearData, make: Callable[[Any], Files]) -> _Job:
         if self._cache is not None and source in self._cache:

@@ -1,0 +1,229 @@
+"""Build a regional year as many small MkDocs sites: one per region, then the year's own.
+
+A province in one MkDocs build held every page and every unit in one process
+(10,000 units: 5.2 GB) and could only be rebuilt whole. Here each region is
+its own site in ``<year>/<region>/`` (its home and its units), built in worker
+processes (``jobs``) from its own files only, children before parents: a
+region's home lists the regions below it with their totals, which their
+builds publish in ``region.json``. The year's own site (its home, the
+hand-written pages, the year's downloads and the search router) is built last
+from what the regions published, never from their units.
+
+``only``: rebuild these regions and the regions above them (whose homes list
+their totals), and the year's own site; every other region is kept as
+published. This is what ``budget-site build --region`` does.
+
+Like every build, all of it happens in the staging folder of ``site_build``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from .archive import date_of_year
+from .loading import DataLayout, load_units
+from .model import YearData
+from .opendata import clear_caches
+from .problems import DataError, Problem
+from .region_summary import (
+    FACTS_FILE,
+    RegionalYear,
+    RegionFacts,
+    RegionSite,
+    facts_of,
+    read_region_file,
+    summarise,
+    summarise_regions,
+)
+from .regions import Regions
+
+# Called with (what, done, total) as regions finish: the progress line of a terminal.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RegionTask:
+    """One region of one year, as a worker process gets it."""
+
+    config_file: Path
+    data_dir: Path
+    year: int
+    code: str
+    target: Path  # <staging>/<year>/<region>
+    files: tuple[Path, ...]  # its unit files this year
+    previous_year: int | None  # the latest earlier year in the data
+    previous_files: tuple[Path, ...]  # its unit files that year
+    regions: Regions
+    below: tuple[tuple[RegionFacts, RegionFacts | None], ...]  # the figures of every region under it
+    in_pool: bool  # downloads made in this process: the pool's processes are the parallelism
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    code: str
+    facts: RegionFacts | None  # None when its data has errors
+    previous: RegionFacts | None
+    problems: tuple[Problem, ...] = ()
+
+
+def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, year: int, year_dir: Path,
+                        build_site_part: Callable[[Path, Path, object, dict], None], *, jobs: int = 1,
+                        only: frozenset[str] | None = None, progress: Progress | None = None) -> RegionalYear:
+    """Build every region (or ``only`` those and the regions above them) into ``year_dir``
+    and return what the year's own site is made from. ``build_site_part(config_file,
+    target, part, extra)`` runs one MkDocs build (``site_build`` owns MkDocs)."""
+    regions = layout.regions
+    assert regions is not None
+    earlier = [y for y in layout.files if y < year]
+    previous_year = max(earlier) if earlier else None
+    todo = [r.code for r, _ in regions.tree()]
+    if only is not None:
+        wanted = set(only)
+        for code in only:
+            wanted |= {r.code for r in regions.ancestors(code)}
+        todo = [code for code in todo if code in wanted]
+    known: dict[str, tuple[RegionFacts, RegionFacts | None]] = {}
+    for region in regions.regions:
+        if region.code not in todo:
+            known[region.code] = _published(year_dir / region.code)
+    _drop_unknown_regions(year_dir, {r.code for r in regions.regions})
+
+    def task(code: str, in_pool: bool) -> RegionTask:
+        below = tuple(known[r.code] for r in regions.descendants(code) if r.code != code)
+        return RegionTask(
+            config_file, data_dir, year, code, year_dir / code, tuple(layout.region_files(year, code)),
+            previous_year, tuple(layout.region_files(previous_year, code)) if previous_year is not None else (),
+            regions, below, in_pool)
+
+    problems: list[Problem] = []
+
+    def finished(result: RegionResult) -> None:
+        if result.problems:
+            problems.extend(result.problems)
+        else:
+            known[result.code] = (result.facts, result.previous)
+        if progress:
+            progress(f"{year} 年", len(todo) - len(pending), len(todo))
+
+    pending = list(reversed(todo))  # children before parents: tree order reversed
+    if jobs <= 1 or len(pending) <= 1:
+        while pending:
+            code = pending.pop(0)
+            finished(run_region(task(code, False), build_site_part))
+            if problems:
+                break
+    else:
+        _run_in_pool(pending, jobs, lambda code: task(code, True), regions, known, finished, problems,
+                     build_site_part)
+    if problems:
+        raise DataError(problems)
+    now = {code: facts for code, (facts, _) in known.items()}
+    before = ({code: prev for code, (_, prev) in known.items() if prev is not None}
+              if previous_year is not None else None)
+    return RegionalYear(year, regions, now, summarise(regions, now, before), previous_year, year_dir)
+
+
+def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, problems,
+                 build_site_part) -> None:
+    """Regions in ``jobs`` worker processes, each as soon as the regions under it are built."""
+    from .downloads import _worker_init  # the same dying-with-the-parent set-up as the download workers
+
+    running: dict[Future, str] = {}
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init,
+                             initargs=(os.getpid(),)) as pool:
+        try:
+            while pending or running:
+                ready = [code for code in pending
+                         if all(c.code in known for c in regions.children(code))] if not problems else []
+                for code in ready[:max(0, jobs * 2 - len(running))]:
+                    pending.remove(code)
+                    running[pool.submit(run_region, task(code), build_site_part)] = code
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    del running[future]
+                    finished(future.result())
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+
+
+def run_region(task: RegionTask, build_site_part) -> RegionResult:
+    """Load and check the region's files, then build its site (in a worker process).
+    Its files of the year before are only compared with: that year's build reports
+    their problems."""
+    data, problems = load_units(list(task.files), task.year, task.regions)
+    if problems:
+        return RegionResult(task.code, None, None, tuple(problems))
+    previous = None
+    if task.previous_year is not None:
+        previous = load_units(list(task.previous_files), task.previous_year, task.regions)[0].without_positions()
+    data = data.without_positions()
+    now = {f.code: f for f, _ in task.below} | {task.code: facts_of(task.code, data)}
+    before = None
+    if previous is not None:
+        before = {p.code: p for _, p in task.below if p is not None} | {task.code: facts_of(task.code, previous)}
+    site = RegionSite(task.code, data, previous, summarise(task.regions, now, before))
+    build_site_part(task.config_file, task.target, site, {"budget_download_workers": 0} if task.in_pool else {})
+    clear_caches()  # a worker builds region after region: keep only one in memory
+    facts, previous_facts = read_region_file(task.target / FACTS_FILE)
+    return RegionResult(task.code, facts, previous_facts)
+
+
+def _published(folder: Path) -> tuple[RegionFacts, RegionFacts | None]:
+    """A region kept as published: its figures from its ``region.json``."""
+    return read_region_file(folder / FACTS_FILE)
+
+
+def _drop_unknown_regions(year_dir: Path, codes: set[str]) -> None:
+    """Folders of regions no longer in ``regions.yaml`` (a rebuild of some regions keeps the rest)."""
+    for folder in year_dir.iterdir() if year_dir.is_dir() else ():
+        if folder.is_dir() and folder.name.isdigit() and len(folder.name) == 6 and folder.name not in codes:
+            shutil.rmtree(folder)
+
+
+def year_date(year: RegionalYear):
+    return date_of_year(year.year, [f.date for f in year.facts.values()])
+
+
+def terminal_progress(stream=sys.stderr) -> Progress | None:
+    """A progress line rewritten in place on a terminal; nothing in a log."""
+    if not stream.isatty():
+        return None
+
+    def show(what: str, done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        stream.write(f"\r生成 {what}：{done}/{total} 个地区{end}")
+        stream.flush()
+
+    return show
+
+
+def preview_site(years: dict[int, YearData], year: int, wanted: str | None) -> RegionSite:
+    """``mkdocs serve`` of a regional data folder: one region's site (``BUDGET_REGION``,
+    or the first region with units), from data loaded whole."""
+    data = years[year]
+    regions = data.regions
+    assert regions is not None
+    earlier = [y for y in years if y < year]
+    previous = years[max(earlier)] if earlier else None
+    codes = [r.code for r, _ in regions.tree()]
+    if wanted is not None and wanted not in regions:
+        raise DataError([Problem(Path("BUDGET_REGION"), None, None, (),
+                                 f"地区代码 {wanted} 不在 regions.yaml 中（已有：{'、'.join(codes[:10])}…）")])
+    code = wanted or next((c for c in codes if any(u.region == c for u in data.units)), codes[0])
+
+    def own(year_data: YearData) -> YearData:
+        return YearData(year_data.year, tuple(u for u in year_data.units if u.region == code), regions)
+
+    return RegionSite(code, own(data), own(previous) if previous is not None else None,
+                      summarise_regions(data, previous))
