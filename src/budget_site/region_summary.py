@@ -112,14 +112,23 @@ def _amount(chosen, now: Mapping[str, RegionFacts], before: Mapping[str, RegionF
 
 
 def summarise_regions(data: YearData, previous: YearData | None) -> tuple[RegionSummary, ...]:
-    """The summaries of a year whose units are all at hand (tests, ``budget-site check``)."""
+    """The summaries of a year whose units are all at hand (a preview, tests)."""
     assert data.regions is not None, "a regional site's year"
+    return summarise(data.regions, _facts_by_region(data),
+                     _facts_by_region(previous, data.regions) if previous is not None else None)
 
-    def facts(year: YearData) -> dict[str, RegionFacts]:
-        return {r.code: facts_of(r.code, YearData(year.year, tuple(u for u in year.units if u.region == r.code)))
-                for r in data.regions.regions}
 
-    return summarise(data.regions, facts(data), facts(previous) if previous is not None else None)
+def _facts_by_region(data: YearData, regions: Regions | None = None) -> dict[str, RegionFacts]:
+    regions = regions or data.regions
+    return {r.code: facts_of(r.code, YearData(data.year, tuple(u for u in data.units if u.region == r.code)))
+            for r in regions.regions}
+
+
+def regional_year_of(data: YearData, previous: YearData | None, year_dir: Path) -> RegionalYear:
+    """The year's own part, from a year whose units are all at hand (tests)."""
+    assert data.regions is not None, "a regional site's year"
+    return RegionalYear(data.year, data.regions, _facts_by_region(data), summarise_regions(data, previous),
+                        previous.year if previous is not None else None, year_dir)
 
 
 @dataclass(frozen=True)
