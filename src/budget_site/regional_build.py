@@ -136,25 +136,29 @@ def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, 
     from .downloads import _worker_init  # the same dying-with-the-parent set-up as the download workers
 
     running: dict[Future, str] = {}
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init,
-                             initargs=(os.getpid(),)) as pool:
-        try:
-            while pending or running:
-                ready = [code for code in pending
-                         if all(c.code in known for c in regions.children(code))] if not problems else []
-                for code in ready[:max(0, jobs * 2 - len(running))]:
-                    pending.remove(code)
-                    running[pool.submit(run_region, task(code), build_site_part)] = code
-                if not running:
-                    break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    del running[future]
-                    finished(future.result())
-        except BaseException:
-            for future in running:
-                future.cancel()
-            raise
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
+    try:
+        while pending or running:
+            ready = [code for code in pending
+                     if all(c.code in known for c in regions.children(code))] if not problems else []
+            for code in ready[:max(0, jobs * 2 - len(running))]:
+                pending.remove(code)
+                running[pool.submit(run_region, task(code), build_site_part)] = code
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                del running[future]
+                finished(future.result())
+    except BaseException:
+        # Interrupted, or a region's build failed: stop the others now, before the
+        # staging folder they write into is removed.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def run_region(task: RegionTask, build_site_part) -> RegionResult:
