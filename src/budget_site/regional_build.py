@@ -63,6 +63,7 @@ class RegionTask:
     regions: Regions
     below: tuple[tuple[RegionFacts, RegionFacts | None], ...]  # the figures of every region under it
     in_pool: bool  # downloads made in this process: the pool's processes are the parallelism
+    check_only: bool = False  # another region's data has errors: nothing will be published
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, y
     _drop_unknown_regions(year_dir, {r.code for r in regions.regions})
 
     def task(code: str, in_pool: bool) -> RegionTask:
+        if problems:  # only its problems are wanted now
+            return RegionTask(config_file, data_dir, year, code, year_dir / code,
+                              tuple(layout.region_files(year, code)), None, (), regions, (), in_pool, True)
         below = tuple(known[r.code] for r in regions.descendants(code) if r.code != code)
         return RegionTask(
             config_file, data_dir, year, code, year_dir / code, tuple(layout.region_files(year, code)),
@@ -105,9 +109,8 @@ def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, y
     problems: list[Problem] = []
 
     def finished(result: RegionResult) -> None:
-        if result.problems:
-            problems.extend(result.problems)
-        else:
+        problems.extend(result.problems)
+        if result.facts is not None:
             known[result.code] = (result.facts, result.previous)
         if progress:
             progress(f"{year} 年", len(todo) - len(pending), len(todo))
@@ -117,13 +120,11 @@ def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, y
         while pending:
             code = pending.pop(0)
             finished(run_region(task(code, False), build_site_part))
-            if problems:
-                break
     else:
         _run_in_pool(pending, jobs, lambda code: task(code, True), regions, known, finished, problems,
                      build_site_part)
-    if problems:
-        raise DataError(problems)
+    if problems:  # in the order of the files, whichever region finished first
+        raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0)))
     now = {code: facts for code, (facts, _) in known.items()}
     before = ({code: prev for code, (_, prev) in known.items() if prev is not None}
               if previous_year is not None else None)
@@ -140,8 +141,8 @@ def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, 
                                initargs=(os.getpid(),))
     try:
         while pending or running:
-            ready = [code for code in pending
-                     if all(c.code in known for c in regions.children(code))] if not problems else []
+            ready = [code for code in pending  # after an error, every region is only checked
+                     if problems or all(c.code in known for c in regions.children(code))]
             for code in ready[:max(0, jobs * 2 - len(running))]:
                 pending.remove(code)
                 running[pool.submit(run_region, task(code), build_site_part)] = code
@@ -166,7 +167,7 @@ def run_region(task: RegionTask, build_site_part) -> RegionResult:
     Its files of the year before are only compared with: that year's build reports
     their problems."""
     data, problems = load_units(list(task.files), task.year, task.regions)
-    if problems:
+    if problems or task.check_only:
         return RegionResult(task.code, None, None, tuple(problems))
     previous = None
     if task.previous_year is not None:
