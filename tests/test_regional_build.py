@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import filecmp
 import io
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from synthetic import synthetic_regions, unit_code, write_regional_units
 REGIONS = [r["code"] for r in synthetic_regions(6)]  # a province, a city, four counties
 PROVINCE, CITY, COUNTY, OTHER_COUNTY = REGIONS[0], REGIONS[1], REGIONS[2], REGIONS[3]
 CONFIG = ROOT / "mkdocs.yml"
+MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +154,25 @@ def test_a_killed_regional_build_leaves_no_process_and_the_site_as_it_was(built,
     assert differences(site, built / "site") == []
     build_site(data, site, CONFIG, jobs=2)  # the next build cleans up after the killed one
     assert staging_folders(site) == []
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    (COUNTY, None), ("", None), ("999999", "地区代码 999999 不在 regions.yaml 中"),
+])
+def test_preview_of_regional_data_shows_one_region(built, tmp_path, region, expected):
+    """``mkdocs build``/``serve`` of a regional data folder: one government's site."""
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [str(MKDOCS), "build", "-d", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "BUDGET_DATA": str(built / "data"), "BUDGET_REGION": region, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    if expected:
+        assert result.returncode != 0 and expected in output
+        return
+    assert result.returncode == 0, output
+    shown = region or PROVINCE  # without BUDGET_REGION: the first government that has units
+    home = (out / "index.html").read_text("utf-8")
+    assert f'<h1 id="region-home">{synthetic_regions(6)[REGIONS.index(shown)]["name"]} 2023年' in home
+    assert (out / unit_code(0) / "index.html").is_file() and (out / "region.json").is_file()
