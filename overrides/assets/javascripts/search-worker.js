@@ -383,7 +383,7 @@ function prepare(raw, detail) {
       for (let k = 0; k < folded.length; k++) normBuffer[count++] = folded.charCodeAt(k)
     }
     if (detail) {
-      map.fill(shown, start, count)
+      for (let k = start; k < count; k++) map[k] = shown
       bounds[start] = boundary ? 1 : 0
     }
     for (let k = 0; k < length; k++) displayBuffer[shown++] = raw.charCodeAt(i + k)
