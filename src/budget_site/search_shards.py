@@ -32,7 +32,7 @@ SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
 TERM_FILE_BYTES = 16_000  # posting bytes per term file (estimated high): about 1 KB gzip
 MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
 TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
-_IGNORED = {"\x7f", "\u200b"}
+_IGNORED = {"\x7f", "\u200b", "\ufeff"}  # jieba's word boundaries; U+FEFF, white space to JavaScript's \s
 
 
 @dataclass(frozen=True)
