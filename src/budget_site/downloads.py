@@ -95,7 +95,7 @@ class DownloadWriter:
         self._cache = cache
         if workers is None:
             workers = (os.cpu_count() or 1) - 1 if len(data.units) >= MIN_UNITS_FOR_WORKERS else 0
-        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init,
+        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=worker_init,
                                           initargs=(os.getpid(),))
                       if workers > 0 else None)
         _open.add(self)
@@ -172,7 +172,7 @@ def close_all() -> None:
         writer.close()
 
 
-def _worker_init(parent: int) -> None:
+def worker_init(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the build in the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _die_with_parent():

@@ -18,6 +18,7 @@ Like every build, all of it happens in the staging folder of ``site_build``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -28,6 +29,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .archive import date_of_year
+from .downloads import worker_init
 from .loading import DataLayout, load_units
 from .model import YearData
 from .opendata import clear_caches
@@ -53,7 +55,6 @@ class RegionTask:
     """One region of one year, as a worker process gets it."""
 
     config_file: Path
-    data_dir: Path
     year: int
     code: str
     target: Path  # <staging>/<year>/<region>
@@ -74,7 +75,7 @@ class RegionResult:
     problems: tuple[Problem, ...] = ()
 
 
-def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, year: int, year_dir: Path,
+def build_regional_year(layout: DataLayout, config_file: Path, year: int, year_dir: Path,
                         build_site_part: Callable[[Path, Path, object, dict], None], *, jobs: int = 1,
                         only: frozenset[str] | None = None, progress: Progress | None = None) -> RegionalYear:
     """Build every region (or ``only`` those and the regions above them) into ``year_dir``
@@ -98,22 +99,24 @@ def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, y
 
     def task(code: str, in_pool: bool) -> RegionTask:
         if problems:  # only its problems are wanted now
-            return RegionTask(config_file, data_dir, year, code, year_dir / code,
+            return RegionTask(config_file, year, code, year_dir / code,
                               tuple(layout.region_files(year, code)), None, (), regions, (), in_pool, True)
         below = tuple(known[r.code] for r in regions.descendants(code) if r.code != code)
         return RegionTask(
-            config_file, data_dir, year, code, year_dir / code, tuple(layout.region_files(year, code)),
+            config_file, year, code, year_dir / code, tuple(layout.region_files(year, code)),
             previous_year, tuple(layout.region_files(previous_year, code)) if previous_year is not None else (),
             regions, below, in_pool)
 
     problems: list[Problem] = []
+    done: list[str] = []
 
     def finished(result: RegionResult) -> None:
         problems.extend(result.problems)
         if result.facts is not None:
             known[result.code] = (result.facts, result.previous)
+        done.append(result.code)
         if progress:
-            progress(f"{year} 年", len(todo) - len(pending), len(todo))
+            progress(f"{year} 年", len(done), len(todo))
 
     pending = list(reversed(todo))  # children before parents: tree order reversed
     if jobs <= 1 or len(pending) <= 1:
@@ -131,13 +134,12 @@ def build_regional_year(layout: DataLayout, data_dir: Path, config_file: Path, y
     return RegionalYear(year, regions, now, summarise(regions, now, before), previous_year, year_dir)
 
 
-def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, problems,
-                 build_site_part) -> None:
+def _run_in_pool(pending: list[str], jobs: int, task: Callable[[str], RegionTask], regions: Regions,
+                 known: dict, finished: Callable[[RegionResult], None], problems: list[Problem],
+                 build_site_part: Callable) -> None:
     """Regions in ``jobs`` worker processes, each as soon as the regions under it are built."""
-    from .downloads import _worker_init  # the same dying-with-the-parent set-up as the download workers
-
     running: dict[Future, str] = {}
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init,
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=worker_init,
                                initargs=(os.getpid(),))
     try:
         while pending or running:
@@ -148,8 +150,8 @@ def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, 
                 running[pool.submit(run_region, task(code), build_site_part)] = code
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
+            completed, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in completed:
                 del running[future]
                 finished(future.result())
     except BaseException:
@@ -162,7 +164,7 @@ def _run_in_pool(pending: list[str], jobs: int, task, regions, known, finished, 
     pool.shutdown(wait=True)
 
 
-def run_region(task: RegionTask, build_site_part) -> RegionResult:
+def run_region(task: RegionTask, build_site_part: Callable) -> RegionResult:
     """Load and check the region's files, then build its site (in a worker process).
     Its files of the year before are only compared with: that year's build reports
     their problems."""
@@ -196,7 +198,8 @@ def _drop_unknown_regions(year_dir: Path, codes: set[str]) -> None:
             shutil.rmtree(folder)
 
 
-def year_date(year: RegionalYear):
+def year_date(year: RegionalYear) -> dt.date:
+    """The regional year's publication date: its regions' latest."""
     return date_of_year(year.year, [f.date for f in year.facts.values()])
 
 

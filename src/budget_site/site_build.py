@@ -138,7 +138,7 @@ def _build_staged(plan: _Plan, site_dir: Path) -> list[BuiltYear]:
                 write_build_info(target, year, publication_date(data), plan.data_dir)
                 built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units)))
             else:
-                regional = build_regional_year(plan.layout, plan.data_dir, plan.config_file, year, target,
+                regional = build_regional_year(plan.layout, plan.config_file, year, target,
                                                build_part, jobs=plan.jobs, only=plan.only, progress=plan.progress)
                 _build_year_part(plan.config_file, target, regional)
                 _unlink(target / BUILD_INFO)  # a hard link to the published site's: never written through
