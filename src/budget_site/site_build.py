@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -129,7 +128,7 @@ def _build_staged(plan: _Plan, site_dir: Path) -> list[BuiltYear]:
         for year in years:
             target = staging / str(year)
             if year in plan.archives:
-                if plan.only is None:
+                if not target.exists():  # a rebuild of some regions keeps the frozen year as published
                     restore_year(plan.archives[year], year, target)
                 built.append(BuiltYear(year, len(plan.layout.files[year]), None, plan.archives[year]))
             elif plan.layout.regions is None:
@@ -227,7 +226,18 @@ def _link_copy(site_dir: Path, staging: Path) -> None:
     Nothing in the copy is ever written in place."""
     if not site_dir.is_dir():
         raise DataError([Problem(site_dir, None, None, (), "网站还没有生成过；请先不加 --region 完整生成一次")])
-    subprocess.run(["cp", "-al", "--", f"{site_dir}/.", f"{staging}/"], check=True)
+    for folder, dirs, files in os.walk(site_dir):
+        source = Path(folder)
+        target = staging / source.relative_to(site_dir)
+        if source != site_dir:
+            target.mkdir()
+            shutil.copymode(source, target)
+        for name in files:
+            os.link(source / name, target / name, follow_symlinks=False)
+        for name in dirs:
+            if (source / name).is_symlink():
+                os.symlink(os.readlink(source / name), target / name)
+        dirs[:] = [name for name in dirs if not (source / name).is_symlink()]
 
 
 def _unlink(path: Path) -> None:
