@@ -346,6 +346,8 @@ def _write_search_shards(folder: Path, compact: str) -> None:
     if isinstance(_part, RegionSite):
         shards, postings = region_search_files(compact, _part.code)
         (folder / REGION_POSTINGS).write_text(postings, encoding="utf-8")
+        # Only the year's search is ever loaded: no whole index (nor its file:// copy) per region.
+        (folder / "search_index.json").unlink()
     elif isinstance(_part, RegionalYear):
         records = ((_part.year_dir / code / "search" / REGION_POSTINGS).read_text("utf-8")
                    for code in region_order(_part))
