@@ -176,3 +176,24 @@ def test_preview_of_regional_data_shows_one_region(built, tmp_path, region, expe
     home = (out / "index.html").read_text("utf-8")
     assert f'<h1 id="region-home">{synthetic_regions(6)[REGIONS.index(shown)]["name"]} 2023年' in home
     assert (out / unit_code(0) / "index.html").is_file() and (out / "region.json").is_file()
+
+
+def test_regions_built_on_two_machines_combine_into_the_whole_site(built, tmp_path):
+    """README, several machines: two counties rebuilt on two copies of the site, their
+    folders copied into the published one, then their city rebuilt there."""
+    data, site = tmp_path / "data", tmp_path / "site"
+    shutil.copytree(built / "data", data)
+    shutil.copytree(built / "site", site, symlinks=True)
+    edit_a_unit(data, COUNTY)
+    edit_a_unit(data, OTHER_COUNTY)
+    for machine, region in (("a", COUNTY), ("b", OTHER_COUNTY)):
+        copy = tmp_path / machine
+        shutil.copytree(site, copy, symlinks=True)
+        build_site(data, copy, CONFIG, jobs=1, regions=[region])
+        for year in ("2022", "2023"):
+            shutil.rmtree(site / year / region)
+            shutil.copytree(copy / year / region, site / year / region, symlinks=True)
+    build_site(data, site, CONFIG, jobs=2, regions=[CITY])
+    whole = tmp_path / "whole"
+    build_site(data, whole, CONFIG, jobs=2)
+    assert differences(site, whole) == []
