@@ -130,7 +130,10 @@ def _build_staged(plan: _Plan, site_dir: Path) -> list[BuiltYear]:
             if year in plan.archives:
                 if not target.exists():  # a rebuild of some regions keeps the frozen year as published
                     restore_year(plan.archives[year], year, target)
-                built.append(BuiltYear(year, len(plan.layout.files[year]), None, plan.archives[year]))
+                data = plan.years.get(year)  # a regional year's units are not loaded: its files are counted
+                built.append(BuiltYear(year, len(data.units) if data else len(plan.layout.files[year]),
+                                       sum(len(u.projects) for u in data.units) if data else None,
+                                       plan.archives[year]))
             elif plan.layout.regions is None:
                 data = plan.years[year]
                 _build_year(plan.config_file, plan.data_dir, target, year, plan.years)
