@@ -116,15 +116,6 @@ def load_data(data_dir: Path) -> dict[int, YearData]:
     return years
 
 
-def load_year_of_region(layout: DataLayout, year: int, code: str) -> YearData:
-    """One region's units of one year (a regional site builds each region on its own);
-    raises DataError listing every problem in its files."""
-    data, problems = load_units(layout.region_files(year, code), year, layout.regions)
-    if problems:
-        raise DataError(problems)
-    return data
-
-
 def load_units(paths: list[Path], year: int, regions: Regions | None) -> tuple[YearData, list[Problem]]:
     """The year of these files, and the errors found in them."""
     units, problems = [], []

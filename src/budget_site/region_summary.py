@@ -82,7 +82,6 @@ class RegionSummary:
     region: Region
     depth: int  # 0 at the top of the tree
     unit_count: int  # its own units
-    project_count: int
     total: Amount  # its own units' budget total
     subtree_total: Amount  # with every region below it
 
@@ -95,7 +94,7 @@ def summarise(regions: Regions, now: Mapping[str, RegionFacts],
     for region, depth in regions.tree():
         own = now.get(region.code)
         summaries.append(RegionSummary(
-            region, depth, own.units if own else 0, own.projects if own else 0,
+            region, depth, own.units if own else 0,
             _amount([region], now, before), _amount(regions.descendants(region.code), now, before),
         ))
     return tuple(summaries)
