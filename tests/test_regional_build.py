@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from budget_site.cli import main
 from budget_site.problems import DataError
@@ -197,3 +198,21 @@ def test_regions_built_on_two_machines_combine_into_the_whole_site(built, tmp_pa
     whole = tmp_path / "whole"
     build_site(data, whole, CONFIG, jobs=2)
     assert differences(site, whole) == []
+
+
+def test_published_addresses_of_a_platform(built, tmp_path):
+    """With ``site_url`` set, each region's pages and the year's sitemap give the
+    addresses the pages have under it."""
+    settings = yaml.safe_load(CONFIG.read_text("utf-8"))
+    settings.update(site_url="https://yusuan.example.gov.cn/", docs_dir=str(ROOT / "docs"),
+                    hooks=[str(ROOT / "hooks" / "budget_hooks.py")])
+    settings["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(built / "data", site, config, jobs=2)
+    page = (site / "2023" / COUNTY / unit_code(0) / "index.html").read_text("utf-8")
+    address = f"https://yusuan.example.gov.cn/2023/{COUNTY}/{unit_code(0)}/index.html"
+    assert f'<link rel="canonical" href="{address}">' in page
+    assert f"<loc>{address}</loc>" in (site / "2023" / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{address}</loc>" in (site / "2023" / COUNTY / "sitemap.xml").read_text("utf-8")

@@ -180,7 +180,10 @@ def run_region(task: RegionTask, build_site_part: Callable) -> RegionResult:
     if previous is not None:
         before = {p.code: p for _, p in task.below if p is not None} | {task.code: facts_of(task.code, previous)}
     site = RegionSite(task.code, data, previous, summarise(task.regions, now, before))
-    build_site_part(task.config_file, task.target, site, {"budget_download_workers": 0} if task.in_pool else {})
+    extra = {"budget_path": f"{task.year}/{task.code}"}
+    if task.in_pool:
+        extra["budget_download_workers"] = 0
+    build_site_part(task.config_file, task.target, site, extra)
     clear_caches()  # a worker builds region after region: keep only one in memory
     facts, previous_facts = read_region_file(task.target / FACTS_FILE)
     return RegionResult(task.code, facts, previous_facts)
