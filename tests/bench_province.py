@@ -220,8 +220,9 @@ def section_texts(year_site: Path) -> dict[str, str]:
     def add(docs: list[dict], search_dir: Path) -> None:
         prefix = search_dir.parent.relative_to(year_site).as_posix()
         prefix = "" if prefix == "." else f"{prefix}/"
-        for doc in docs:
-            texts[prefix + doc["location"]] = squash(re.sub(r"<[^>]+>", "", doc["title"] + doc["text"]))
+        for doc in docs:  # a region's index may give locations in the region or in the year
+            location = doc["location"] if doc["location"].startswith(prefix) else prefix + doc["location"]
+            texts[location] = squash(re.sub(r"<[^>]+>", "", doc["title"] + doc["text"]))
 
     for index in year_site.rglob("search/search_index.json"):
         add(json.loads(index.read_text("utf-8"))["docs"], index.parent)
