@@ -54,6 +54,7 @@ from budget_site.downloads import size_text  # noqa: E402
 from budget_site.loading import load_data  # noqa: E402
 from budget_site.pages import plan_year  # noqa: E402
 
+from browsing import RESULTS  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import write_units  # noqa: E402
 
@@ -253,8 +254,10 @@ def search_download(browser, base: str, query: str = QUERY) -> tuple[float, floa
         page.on("requestfinished", lambda request: "search" in request.url and sizes.append(
             sum(request.sizes()[key] for key in ("responseBodySize", "responseHeadersSize"))))
         page.goto(f"{base}/{YEAR}/?q={urllib.parse.quote(query)}")
-        page.wait_for_selector(".md-search-result__item", timeout=120000)
+        page.wait_for_function(RESULTS, polling=20, timeout=120000)
         elapsed = page.evaluate("performance.now()")
+        if not page.query_selector(".md-search-result__item"):
+            raise SystemExit(f"no search result for {query!r} at {page.url}")
         page.wait_for_load_state("networkidle")
         return sum(sizes) / 1024, elapsed
     finally:

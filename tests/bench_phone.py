@@ -34,6 +34,7 @@ from bench import YEAR, served, write_readme  # noqa: E402
 
 from budget_site.site_build import build_site  # noqa: E402
 
+from browsing import RESULTS  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import write_units  # noqa: E402
 
@@ -51,8 +52,6 @@ GOAL_TABLE_DRAWN = """() => {
   const table = document.querySelector('.budget-indicators table');
   return table && table.checkVisibility() && getComputedStyle(table).display === 'block' && performance.now();
 }"""
-RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
-           " return m && /结果|没有找到/.test(m.textContent) }")
 
 
 @dataclass

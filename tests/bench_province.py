@@ -274,8 +274,11 @@ def keystroke_to_result_ms(browser, base: str, query: str) -> float:
         page.keyboard.type(query)
         start = time.perf_counter()
         page.keyboard.press("End")
-        page.wait_for_selector(".md-search-result__item", timeout=60000)
-        return (time.perf_counter() - start) * 1000
+        page.wait_for_function(RESULTS, polling=20, timeout=60000)
+        elapsed = (time.perf_counter() - start) * 1000
+        if not page.query_selector(".md-search-result__item"):
+            raise SystemExit(f"no search result for {query!r} at {page.url}")
+        return elapsed
     finally:
         context.close()
 
