@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import pstats
 import re
 import shutil
 import signal
@@ -95,6 +96,7 @@ class ProvinceRow:
     home_kb: float
     region_code: str
     region: Measured | None
+    costs: list[tuple[str, float]]  # share of a --region rebuild's time by package
     search_kb: list[float]
     search_ms: list[float]
     found: int
@@ -319,6 +321,54 @@ def region_rebuild(data: Path, site: Path, county: str, unit_file: Path, options
     return measured
 
 
+def profile_region(data: Path, site: Path, county: str, options: list[str], work: Path) -> list[tuple[str, float]]:
+    """Where ``budget-site build --region COUNTY`` spends its time, in one process
+    (``--jobs 1``) under cProfile: shares of the self time by package, a built-in or
+    standard-library function's counted with the packages that called it."""
+    if "--region" not in options:
+        return []
+    out = work / "region.prof"
+    command = build_command(data, site, options, jobs=1)
+    run_measured([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "budget_site.cli", *command[1:],
+                  "--region", county])
+    stats = pstats.Stats(str(out)).stats
+    origins: dict[tuple, dict[str, float]] = {}
+
+    def origin(function: tuple, seen: frozenset) -> dict[str, float]:
+        """The packages a function's time belongs to, and in what shares."""
+        package = package_of(function[0])
+        if package != "Python" or function in seen or function not in stats:
+            return {package: 1.0}
+        if function not in origins:
+            callers = stats[function][4]
+            weights = {caller: spent[3] or spent[1] for caller, spent in callers.items()}
+            whole = sum(weights.values())
+            shares: dict[str, float] = {}
+            for caller, weight in weights.items():
+                for name, share in origin(caller, seen | {function}).items():
+                    shares[name] = shares.get(name, 0.0) + share * weight / whole
+            origins[function] = shares or {"Python": 1.0}
+        return origins[function]
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    totals: dict[str, float] = {}
+    for function, (_, _, own, _, _) in stats.items():
+        for name, share in origin(function, frozenset()).items():
+            totals[name] = totals.get(name, 0.0) + own * share
+    whole = sum(totals.values())
+    return sorted(((name, seconds / whole) for name, seconds in totals.items()), key=lambda item: -item[1])
+
+
+def package_of(filename: str) -> str:
+    """``mkdocs``, ``material``, ``budget_site``, ``hooks``…; ``Python`` for built-ins and the standard library."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    for own in ("budget_site", "hooks"):
+        if f"/{own}/" in filename:
+            return own
+    return "Python"
+
+
 def build_command(data: Path, site: Path, options: list[str], jobs: int = JOBS) -> list[str]:
     command = [str(BIN / "budget-site"), "build", "--data", str(data), "--site", str(site)]
     return command + (["--jobs", str(jobs)] if "--jobs" in options else [])
@@ -343,9 +393,10 @@ def measure(work: Path, regions: int, units: int) -> ProvinceRow:
     for folder in ("floor-docs", "floor-site"):  # a few GB at full size
         shutil.rmtree(work / folder)
     region = region_rebuild(data, site, county, unit_file, options)
+    costs = profile_region(data, site, county, options, work)
     kilobytes, millis, found, queries, missed = browse(site)
     return ProvinceRow(regions, units, options, build, floor, check.seconds, pages, largest, largest_kb, home_kb,
-                       county, region, kilobytes, millis, found, queries, missed)
+                       county, region, costs, kilobytes, millis, found, queries, missed)
 
 
 def say(message: str) -> None:
@@ -376,6 +427,10 @@ def report(row: ProvinceRow) -> str:
         f"process): ours {row.build.rss_mb:.0f} MB, the floor's {row.floor.rss_mb:.0f} MB. "
         f"`budget-site check` (loading and checking the data) took {row.check_s:.0f} s.",
     ]
+    if row.costs:
+        shares = ", ".join(f"{name} {share:.0%}" for name, share in row.costs if share >= 0.01)
+        lines.append(f"Where a `--region` rebuild spends its time (cProfile, `--jobs 1`, self time by package, "
+                     f"built-ins and the standard library counted with their caller): {shares}.")
     if row.missed:
         lines.append(f"Queries missed: {'、'.join(row.missed)}.")
     if "--jobs" not in row.options:
