@@ -48,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -101,7 +101,8 @@ class ProvinceRow:
     search_ms: list[float]
     found: int
     queries: int
-    missed: list[str] = field(default_factory=list)
+    missed: list[str]
+    load: float  # load average at the start: the machine may be shared
 
     @property
     def ratio(self) -> float:
@@ -375,6 +376,7 @@ def build_command(data: Path, site: Path, options: list[str], jobs: int = JOBS) 
 
 
 def measure(work: Path, regions: int, units: int) -> ProvinceRow:
+    load = os.getloadavg()[0]
     options = build_options()
     data, site = work / "data", work / "site"
     county, unit_file = make_data(data, regions, units)
@@ -396,7 +398,7 @@ def measure(work: Path, regions: int, units: int) -> ProvinceRow:
     costs = profile_region(data, site, county, options, work)
     kilobytes, millis, found, queries, missed = browse(site)
     return ProvinceRow(regions, units, options, build, floor, check.seconds, pages, largest, largest_kb, home_kb,
-                       county, region, costs, kilobytes, millis, found, queries, missed)
+                       county, region, costs, kilobytes, millis, found, queries, missed, load)
 
 
 def say(message: str) -> None:
@@ -436,9 +438,10 @@ def report(row: ProvinceRow) -> str:
     if "--jobs" not in row.options:
         lines.append("This `budget-site build` has no `--jobs`: the year was built as one MkDocs site, "
                      f"the floor still as {JOBS} at a time.")
-    lines += ["", f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, load average "
-                  f"{os.getloadavg()[0]:.1f} at the end; `budget-site build` options found: {options or 'none'}; "
-                  f"one build each; `--region` rebuilt county {row.region_code} after one of its units changed."]
+    rebuilt = f"; `--region` rebuilt county {row.region_code} after one of its units changed" if row.region else ""
+    lines += ["", f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores (load average {row.load:.1f} "
+                  f"at the start, {os.getloadavg()[0]:.1f} at the end), one build each; `budget-site build` "
+                  f"options found: {options or 'none'}{rebuilt}."]
     return "\n".join(lines)
 
 
