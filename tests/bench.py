@@ -218,6 +218,10 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class NoResult(Exception):
+    """A search that should find something answered that it found nothing."""
+
+
 @contextmanager
 def served(site: Path):
     """``site`` served gzip-compressed on 127.0.0.1; yields the base URL."""
@@ -257,7 +261,7 @@ def search_download(browser, base: str, query: str = QUERY) -> tuple[float, floa
         page.wait_for_function(RESULTS, polling=20, timeout=120000)
         elapsed = page.evaluate("performance.now()")
         if not page.query_selector(".md-search-result__item"):
-            raise SystemExit(f"no search result for {query!r} at {page.url}")
+            raise NoResult(f"no search result for {query!r} at {page.url}")
         page.wait_for_load_state("networkidle")
         return sum(sizes) / 1024, elapsed
     finally:

@@ -57,7 +57,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import ENV, YEAR, PeakMemory, search_download, served, tree_pss_kb  # noqa: E402
+from bench import ENV, YEAR, NoResult, PeakMemory, search_download, served, tree_pss_kb  # noqa: E402
 
 from browsing import RESULTS, read_queries, squash  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -99,6 +99,7 @@ class ProvinceRow:
     costs: list[tuple[str, float]]  # share of a --region rebuild's time by package
     search_kb: list[float]
     search_ms: list[float]
+    search_failed: list[str]  # timed searches that found nothing
     found: int
     queries: int
     missed: list[str]
@@ -270,6 +271,8 @@ def keystroke_to_result_ms(browser, base: str, query: str) -> float:
     context = browser.new_context()
     try:
         page = context.new_page()
+        warnings: list[str] = []
+        page.on("console", lambda message: message.type in ("warning", "error") and warnings.append(message.text))
         cdp = context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         page.goto(f"{base}/{YEAR}/index.html", wait_until="networkidle", timeout=120000)
@@ -282,30 +285,35 @@ def keystroke_to_result_ms(browser, base: str, query: str) -> float:
         page.wait_for_function(RESULTS, polling=20, timeout=60000)
         elapsed = (time.perf_counter() - start) * 1000
         if not page.query_selector(".md-search-result__item"):
-            raise SystemExit(f"no search result for {query!r} at {page.url}")
+            said = f" (console: {warnings[0].splitlines()[0]})" if warnings else ""
+            raise NoResult(f"{query}: none found at 4× CPU after {elapsed:.0f} ms{said}")
         return elapsed
     finally:
         context.close()
 
 
-def browse(site: Path) -> tuple[list[float], list[float], int, int, list[str]]:
-    """First-search KB and keystroke-to-result ms per timed query, then the recall."""
+def browse(site: Path) -> tuple[list[float], list[float], list[str], int, int, list[str]]:
+    """First-search KB and keystroke-to-result ms per timed query, the searches that
+    found nothing, then the recall: found, queries, missed."""
     from playwright.sync_api import sync_playwright
 
-    kilobytes, millis = [], []
+    kilobytes, millis, failed = [], [], []
     texts = section_texts(site / str(YEAR))
     with served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for query in TIMED_QUERIES:
-                # A new page of its own; it also leaves the files this query loads compressed in
-                # GzipHandler's cache, as a real server's would be, before the timed search.
-                kilobytes.append(search_download(browser, base, query)[0])
-                millis.append(keystroke_to_result_ms(browser, base, query))
+                try:
+                    # A new page of its own; it also leaves the files this query loads compressed in
+                    # GzipHandler's cache, as a real server's would be, before the timed search.
+                    kilobytes.append(search_download(browser, base, query)[0])
+                    millis.append(keystroke_to_result_ms(browser, base, query))
+                except NoResult as error:
+                    failed.append(str(error))
             found, missed = recall(browser, base, texts)
         finally:
             browser.close()
-    return kilobytes, millis, found, len(read_queries()), missed
+    return kilobytes, millis, failed, found, len(read_queries()), missed
 
 
 # --------------------------------------------------------------------------- run
@@ -398,13 +406,22 @@ def measure(work: Path, regions: int, units: int) -> ProvinceRow:
         shutil.rmtree(work / folder)
     region = region_rebuild(data, site, county, unit_file, options)
     costs = profile_region(data, site, county, options, work)
-    kilobytes, millis, found, queries, missed = browse(site)
+    kilobytes, millis, failed, found, queries, missed = browse(site)
     return ProvinceRow(regions, units, options, build, floor, check.seconds, pages, largest, largest_kb, home_kb,
-                       county, region, costs, kilobytes, millis, found, queries, missed, load)
+                       county, region, costs, kilobytes, millis, failed, found, queries, missed, load)
 
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def spread(values: list[float], how: str) -> str:
+    """"31 to 190" or "392 (max 692)"; "–" when no search answered."""
+    if not values:
+        return "–"
+    if how == "to":
+        return f"{min(values):.0f} to {max(values):.0f}"
+    return f"{statistics.median(values):.0f} (max {max(values):.0f})"
 
 
 def table(row: ProvinceRow) -> str:
@@ -417,8 +434,7 @@ def table(row: ProvinceRow) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
         f"| {row.regions} × {row.units} | {row.pages} | {row.build.seconds:.0f} | {row.floor.seconds:.0f} "
         f"| {row.ratio:.2f} | {row.build.pss_mb:.0f} | {row.floor.pss_mb:.0f} | {row.largest_kb:.1f} "
-        f"| {row.home_kb:.1f} | {region} | {min(row.search_kb):.0f} to {max(row.search_kb):.0f} "
-        f"| {statistics.median(row.search_ms):.0f} (max {max(row.search_ms):.0f}) "
+        f"| {row.home_kb:.1f} | {region} | {spread(row.search_kb, 'to')} | {spread(row.search_ms, 'max')} "
         f"| {row.found}/{row.queries} |",
     ])
 
@@ -435,6 +451,9 @@ def report(row: ProvinceRow) -> str:
         shares = ", ".join(f"{name} {share:.0%}" for name, share in row.costs if share >= 0.01)
         lines.append(f"Where a `--region` rebuild spends its time (cProfile, `--jobs 1`, self time by package, "
                      f"built-ins and the standard library counted with their caller): {shares}.")
+    if row.search_failed:
+        lines.append(f"Timed searches that found nothing (not in the first-search figures): "
+                     f"{'; '.join(row.search_failed)}.")
     if row.missed:
         lines.append(f"Queries missed: {'、'.join(row.missed)}.")
     if "--jobs" not in row.options:
