@@ -29,17 +29,30 @@ from mkdocs.structure.toc import get_toc
 from budget_site.archive import date_epoch, publication_date
 from budget_site.downloads import DownloadWriter, fill_sizes, size_marker
 from budget_site.loading import load_data
+from budget_site.model import YearData
 from budget_site.opendata import DOWNLOADS
-from budget_site.pages import Heading, NavItem, YearPlan, plan_year
+from budget_site.pages import (
+    Heading,
+    NavItem,
+    YearPlan,
+    page_url,
+    plan_region_site,
+    plan_regional_year,
+    plan_year,
+)
 from budget_site.preview import error_page
 from budget_site.problems import DataError, Problem
+from budget_site.region_summary import FACTS_FILE, RegionalYear, RegionSite, facts_of, region_file
+from budget_site.regional_build import preview_site, year_date
+from budget_site.regional_downloads import JoinedYearFiles, region_order
 from budget_site.search_index import compact_search_index
-from budget_site.search_shards import RegionEntry, shard_search_index
+from budget_site.search_shards import REGION_POSTINGS, RegionEntry, region_search_files, shard_search_index, year_router
 
 log = logging.getLogger("mkdocs.hooks.budget")
 
 _plan: YearPlan | None = None
-_downloads: DownloadWriter | None = None
+_part: YearData | RegionSite | RegionalYear | None = None  # what this build makes
+_downloads: DownloadWriter | JoinedYearFiles | None = None
 # `mkdocs serve` keeps the downloads of unchanged units from one rebuild to the next.
 _download_cache: dict | None = None
 _unit_sections: set[int] = set()
@@ -47,6 +60,7 @@ _page_urls: list[str] = []
 _date = None  # the year's publication date (archive.publication_date)
 _serving = False  # `mkdocs serve`: invalid data gives a page listing the problems
 _errors: list[Problem] | None = None  # the problems that page lists
+_handwritten_links: list[tuple[str, str]] = []  # a region's site links to the year's hand-written pages
 _search_regions: list[RegionEntry] = []  # what search can be narrowed to (regional sites)
 
 # Material's offline plugin adds its file:// Web Worker shim from unpkg.com; no page
@@ -71,12 +85,13 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _date, _downloads, _errors, _search_regions
+    global _plan, _part, _date, _downloads, _errors, _search_regions
     if _downloads is not None:  # left by a preview's failed rebuild
         _downloads.close()
         _downloads = None
+    workers = config.extra.pop("budget_download_workers", None)
     try:
-        years, year = _load_years(config)
+        part, previous = _part_to_build(config)
     except DataError as error:
         if not _serving:
             raise Abort("数据有误，未生成网站：\n" + str(error)) from None
@@ -84,25 +99,67 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _plan, _errors = None, error.problems
         config.nav = []
         return config
-    _errors = None
+    _errors, _part, _search_regions = None, part, []
     _load_search_terms()
-    previous = max((y for y in years if y < year), default=None)
+    site_dir = Path(config.site_dir)
     # Pages mark where each download's size goes; on_page_context fills them in.
-    _plan = plan_year(years[year], directory_urls=config.use_directory_urls,
-                      previous=years[previous] if previous is not None else None, download_size=size_marker)
-    _date = publication_date(years[year])
-    regions = years[year].regions
-    _search_regions = [RegionEntry(r.code, r.name, r.parent) for r in regions.regions] if regions else []
-    # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
-    # now; each is written into the site folder (cleaned by then) when a page asks for
-    # its size, and the rest after the last page (on_post_build).
-    _downloads = DownloadWriter(years[year], Path(config.site_dir), cache=_download_cache)
+    urls = config.use_directory_urls
+    if isinstance(part, RegionalYear):
+        _plan = plan_regional_year(part, directory_urls=urls, download_size=size_marker)
+        _date = year_date(part)
+        _downloads = JoinedYearFiles(part, site_dir)
+        _search_regions = [RegionEntry(r.code, r.name, r.parent) for r in part.regions.regions]
+        year = part.year
+    else:
+        data = part.data if isinstance(part, RegionSite) else part
+        if isinstance(part, RegionSite):
+            _plan = plan_region_site(part, directory_urls=urls, download_size=size_marker)
+            # Search, the year selector and search results work from the year's root.
+            config.extra["budget_year_root"] = ".."
+        else:
+            _plan = plan_year(part, directory_urls=urls, previous=previous, download_size=size_marker)
+        _date = publication_date(data)
+        # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
+        # now; each is written into the site folder (cleaned by then) when a page asks for
+        # its size, and the rest after the last page (on_post_build).
+        _downloads = DownloadWriter(data, site_dir, cache=_download_cache, workers=workers)
+        year = data.year
     config.extra["budget_year"] = year
     config.extra["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in str(script) else script
                                  for script in config.extra.get("polyfills", [])]
-    config.nav = [*(_nav_entry(item) for item in _plan.nav), *(config.nav or [])]
+    handwritten = config.nav or []
+    _handwritten_links.clear()
+    if isinstance(part, RegionSite):  # the hand-written pages are the year's: linked from here
+        _handwritten_links.extend((title, "../" + uri) for title, uri in map(_first_page, handwritten) if uri)
+        handwritten = []
+    config.nav = [*(_nav_entry(item) for item in _plan.nav), *handwritten]
     config.nav.insert(0, {_html(_plan.pages[0].nav_title): _plan.pages[0].src_uri})
     return config
+
+
+def _first_page(entry) -> tuple[str, str | None]:
+    """A nav entry of mkdocs.yml as one link: its title, and its (first) page."""
+    if isinstance(entry, str):
+        return entry, entry
+    title, value = next(iter(entry.items()))
+    if isinstance(value, list):
+        value = next((uri for uri in map(lambda e: _first_page(e)[1], value) if uri), None)
+    return title, value
+
+
+def _part_to_build(config: MkDocsConfig) -> tuple[YearData | RegionSite | RegionalYear, YearData | None]:
+    """What this build makes: a part of a regional site (``budget-site build`` hands it
+    over), or a county's year (and the year before, which its pages compare with); a
+    preview of regional data shows one region (``BUDGET_REGION``)."""
+    part = config.extra.pop("budget_part", None)
+    if part is not None:
+        return part, None
+    years, year = _load_years(config)
+    earlier = [y for y in years if y < year]
+    if years[year].regions is not None:
+        wanted = (config.extra.get("budget_region") or os.environ.get("BUDGET_REGION") or "").strip() or None
+        return preview_site(years, year, wanted), None
+    return years[year], years[max(earlier)] if earlier else None
 
 
 def _load_years(config: MkDocsConfig) -> tuple[dict, int]:
@@ -147,8 +204,12 @@ def _nav_entry(item: NavItem) -> dict:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    if _errors is not None:  # the preview shows only the problems (on_post_build)
-        return Files([f for f in files if not f.is_documentation_page()])
+    if _errors is not None or isinstance(_part, RegionSite):
+        # The preview shows only the problems (on_post_build); a region's site has its
+        # own pages only: the hand-written ones are the year's.
+        files = Files([f for f in files if not f.is_documentation_page()])
+    if _errors is not None:
+        return files
     assert _plan is not None
     for page in _plan.pages:
         if files.get_file_from_path(page.src_uri):
@@ -174,6 +235,13 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
                 mark(item.children)
 
     mark(nav.items)
+    # Pages of the other parts of a regional site (the year home, the regions).
+    if _plan is not None:
+        def links(pairs) -> list[Link]:
+            return [Link(_html(title), page_url(uri, config.use_directory_urls)) for title, uri in pairs]
+
+        nav.items[1:1] = links(_plan.outside)
+        nav.items += links(_handwritten_links)
     return nav
 
 
@@ -183,7 +251,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     projects, and the hand-written pages, not every unit of the year: page size and
     build time stay flat as a county grows to a province. Only the year home lists
     every unit, as one link each."""
-    if page.is_homepage:
+    if page.is_homepage and not isinstance(_part, RegionSite):
         context["nav"] = Navigation([_unit_link(i) if id(i) in _unit_sections else i for i in nav.items], nav.pages)
     else:
         context["nav"] = _without_units(nav, keep=page.ancestors)
@@ -257,19 +325,37 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     if _downloads is not None:
         _downloads.finish()
-    index = Path(config.site_dir) / "search" / "search_index.json"
+    site = Path(config.site_dir)
+    index = site / "search" / "search_index.json"
     if index.is_file():
         compact = compact_search_index(index.read_text("utf-8"))
         index.write_text(compact, encoding="utf-8")
-        _write_search_shards(index.parent / "shards", compact)
+        _write_search_shards(index.parent, compact)
+    if isinstance(_part, RegionSite):
+        (site / FACTS_FILE).write_text(region_file(
+            facts_of(_part.code, _part.data, tuple(_page_urls)),
+            facts_of(_part.code, _part.previous) if _part.previous is not None else None), encoding="utf-8")
     _write_sitemap(config)
 
 
 def _write_search_shards(folder: Path, compact: str) -> None:
-    """The index in shards that search-worker.js fetches as a query needs them."""
-    folder.mkdir(exist_ok=True)
-    for name, script in shard_search_index(compact, _search_regions).items():
-        (folder / f"{name}.js").write_text(script, encoding="utf-8")
+    """The index in shards that search-worker.js fetches as a query needs them: a
+    region's own, with its posting lists for the year's router; the year's, over
+    its own pages and every region's shards."""
+    (folder / "shards").mkdir(exist_ok=True)
+    if isinstance(_part, RegionSite):
+        shards, postings = region_search_files(compact, _part.code)
+        (folder / REGION_POSTINGS).write_text(postings, encoding="utf-8")
+        # Only the year's search is ever loaded: no whole index (nor its file:// copy) per region.
+        (folder / "search_index.json").unlink()
+    elif isinstance(_part, RegionalYear):
+        records = ((_part.year_dir / code / "search" / REGION_POSTINGS).read_text("utf-8")
+                   for code in region_order(_part))
+        shards = year_router(compact, _search_regions, records)
+    else:
+        shards = shard_search_index(compact)
+    for name, script in shards.items():
+        (folder / "shards" / f"{name}.js").write_text(script, encoding="utf-8")
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
@@ -295,10 +381,15 @@ def _write_sitemap(config: MkDocsConfig) -> None:
     """Every page, dated from the data (not the clock), and the year's root: Material's
     year selector looks the current page up in the other year's sitemap, relative to
     the longest prefix common to all entries, which must itself be an entry."""
-    base = config.site_url or f"{PLACEHOLDER_SITE}{config.extra['budget_year']}/"
+    year = config.extra["budget_year"]
+    part = f"{year}/{_part.code}/" if isinstance(_part, RegionSite) else f"{year}/"
+    base = config.site_url or f"{PLACEHOLDER_SITE}{part}"
     lastmod = _date.isoformat()
+    urls = ["", *_page_urls]
+    if isinstance(_part, RegionalYear):  # the year selector looks a region's page up here
+        urls += [f"{code}/{url}" for code in region_order(_part) for url in _part.facts[code].pages]
     entries = "".join(f"<url><loc>{xml_escape(base + url)}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                      for url in ["", *_page_urls])
+                      for url in urls)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n').encode()
     site = Path(config.site_dir)

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,12 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.register_profile("fuzz", derandomize=False, print_blob=True, deadline=None,
                           phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink, Phase.explain])
 settings.load_profile(PROFILE)
+
+
+# Builds the tests interrupt with SIGINT must get it as a terminal's Ctrl-C, even when
+# the suite itself runs where SIGINT is ignored (started in the background by a
+# script, as `cmd &` does): an ignored SIGINT would be inherited by every build.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def examples(count: int) -> int:

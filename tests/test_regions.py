@@ -11,9 +11,9 @@ from budget_site.changes import compare_years
 from budget_site.cli import main
 from budget_site.lint import lint_year
 from budget_site.loading import data_files, load_data
-from budget_site.pages import plan_year, year_home_tree
+from budget_site.pages import plan_regional_year, year_home_tree
 from budget_site.problems import DataError
-from budget_site.region_summary import summarise_regions
+from budget_site.region_summary import regional_year_of, summarise_regions
 from budget_site.regions import load_regions
 
 from conftest import ROOT
@@ -174,7 +174,8 @@ def test_year_home_tree_shows_as_many_levels_as_fit(tmp_path):
     many, few = (summarise_regions(load_data(tmp_path / name)[2023], None) for name in ("many", "few"))
     assert [s.region.level for s in year_home_tree(many)] == ["省"] + ["市"] * 10
     assert year_home_tree(few) == few and len(few) == 12
-    home = plan_year(load_data(tmp_path / "many")[2023]).page("index.md").render().html
+    year = regional_year_of(load_data(tmp_path / "many")[2023], None, tmp_path)
+    home = plan_regional_year(year).page("index.md").render().html
     assert "下表列出上 2 级地区" in home and "合成1市1县" not in home
 
 
@@ -188,7 +189,7 @@ def test_region_totals_with_the_year_before(tmp_path):
     assert by_code["130637"].total.delta_text == "0.00" and by_code["130634"].total.previous is None
     assert by_code["130600"].subtree_total.current == 2 * by_code["130637"].total.current
     assert by_code["130600"].subtree_total.previous == by_code["130637"].total.current
-    assert by_code["130000"].units == () and by_code["130000"].depth == 0
+    assert by_code["130000"].unit_count == 0 and by_code["130000"].depth == 0
 
 
 def test_archive_records_each_region_file(tmp_path):

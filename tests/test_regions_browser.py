@@ -12,7 +12,7 @@ import pytest
 
 from budget_site.site_build import build_site
 
-from browsing import AXE, BLOCKING, RESULTS, Recorder, describe, placed, run_axe, settle
+from browsing import AXE, BLOCKING, RESULTS, Recorder, describe, placed, run_axe, settle, switch_year
 from conftest import ROOT, page_path, serve_directory
 from synthetic import dump_unit, generate_unit
 
@@ -37,6 +37,11 @@ def regional_site(tmp_path_factory):
         document = generate_unit(2023, index, seed=7)
         document["unit"]["code"] = code
         (data / "2023" / "130634" / f"{code}.yaml").write_text(dump_unit(document), encoding="utf-8")
+    # The year before: only 博野县信访局 published then.
+    (data / "2022" / "130637").mkdir(parents=True)
+    reference = (ROOT / "data" / "2023" / "230001.yaml").read_text("utf-8")
+    (data / "2022" / "130637" / "230001.yaml").write_text(reference.replace("year: 2023", "year: 2022", 1),
+                                                           encoding="utf-8")
     build_site(data, root / "site", ROOT / "mkdocs.yml")
     return root / "site"
 
@@ -67,6 +72,26 @@ def test_region_navigation_and_search(regional_site, browser, tmp_path, where):
         page.wait_for_function(RESULTS, timeout=20000)
         first = page.eval_on_selector(".md-search-result__link", "e => e.href")
         assert first.startswith(f"{base}/2023/130637/230001/"), first
+        recorder.check(base, ("index.html", "versions.json"))
+    page.close()
+
+
+@pytest.mark.parametrize("where", ["root", "sub-path"])
+def test_year_selector_keeps_the_reader_on_the_same_unit_of_a_region(regional_site, browser, tmp_path, where):
+    """Each region is a site of its own, but the year selector works from the year's root."""
+    page = browser.new_page()
+    recorder = Recorder(page)
+    with placed(regional_site, where, tmp_path) as base:
+        page.goto(f"{base}/2023/{page_path('130637/230001/safeguards.md')}")
+        settle(page)
+        assert page.text_content(".md-version__current").strip() == "2023年度"
+        switch_year(page, "2022年度")  # the unit published then: the same page
+        assert page.url == f"{base}/2022/{page_path('130637/230001/safeguards.md')}"
+        assert page.text_content(".md-version__current").strip() == "2022年度"
+        page.goto(f"{base}/2023/{page_path('130634/230002/index.md')}")
+        settle(page)
+        switch_year(page, "2022年度")  # 曲阳县's unit did not: the 2022 home
+        assert page.url == f"{base}/2022/"
         recorder.check(base, ("index.html", "versions.json"))
     page.close()
 

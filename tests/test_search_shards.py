@@ -93,3 +93,16 @@ def test_a_flat_site_has_no_regions():
     manifest, documents, _ = shards_of(shard_search_index(make_index(3)))
     assert manifest["regions"] == [] and {region for region, _ in manifest["shards"]} == {-1}
     assert all(size > 0 for _, size in manifest["shards"]) and len(documents) >= 1
+
+
+def test_characters_outside_the_basic_plane_are_one_character_each():
+    """𠮷 (CJK Extension B) and emoji are one code point in Python and two UTF-16 units in the
+    worker: grams, hashes and folding go by code point on both sides (search-worker.js)."""
+    assert searchable("𠮷田\u00a0𪚥村 😀\ufeff") == "𠮷田𪚥村😀"
+    assert searchable("\U0002f800𝐀ﬀİ") == "丽aﬀi\u0307"  # folded when NFKC gives one code point
+    assert gram_hash("𠮷", 97) == 0x20BB7 % 97 and gram_hash("𠮷田", 97) == (0x20BB7 * 31 + ord("田")) % 97
+    docs = [{"location": "130637/230001/index.html#goals", "title": "目标", "text": "负责𠮷田\x7f𪚥村😀服务"}]
+    _, _, terms = shards_of(shard_search_index(json.dumps({"docs": docs}, ensure_ascii=False)))
+    for gram in ("𠮷", "𠮷田", "田𪚥", "𪚥村", "村😀", "😀服"):
+        assert terms[gram][0::2] == [0], gram
+    assert not any(len(gram) > 2 or "\x7f" in gram for gram in terms)

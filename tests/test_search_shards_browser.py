@@ -1,17 +1,24 @@
 """Sharded search on a regional site with many shards, in Chromium: a reader's
 first search downloads at most 300 KB gzip (everything search loads, measured
 from the responses), finds the reference from the domain root, a sub-path and
-the file system, and `region:` narrows the results to a region and those under it."""
+the file system, and `region:` narrows the results to a region and those under it.
+Document shards may live in their region's folder; a shard that is missing
+leaves the others' results; characters outside the Basic Multilingual Plane
+are found and highlighted whole."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
+import unicodedata
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from budget_site.search_shards import gram_hash, searchable
 from budget_site.site_build import build_site
 
 from browsing import RESULTS, Recorder, placed
@@ -24,6 +31,19 @@ REGIONS, UNITS = 12, 25  # a province, a city, ten counties: 300 units
 REFERENCE_REGION = "130105"  # 合成1市5县
 FIRST_SEARCH_LIMIT = 300 * 1024
 QUERIES = ("信访局", "满意度", "群众工作中心安保费", "13063722P004351100152", "绩效")
+WORKER = ROOT / "overrides" / "assets" / "javascripts" / "search-worker.js"
+# A unit whose measures hold CJK Extension B characters (two UTF-16 units each) and an emoji;
+# the second measure's match sits so that a snippet cut by UTF-16 units would split a pair.
+RARE_UNIT = "130107/300002"
+RARE_MEASURES = (("𠮷田𪚥村便民服务站", "负责𠮷田𪚥村😀便民服务站的日常运行。"),
+                 ("生僻字名录", "𠮷" * 40 + "丁戊己庚辛" + "𪚥" * 60))
+
+
+def add_rare_measures(unit: Path) -> None:
+    items = "".join(f"- title: {title}\n  text: {text}\n" for title, text in RARE_MEASURES)
+    yaml = unit.read_text("utf-8")
+    assert "\nmeasures:\n" in yaml
+    unit.write_text(yaml.replace("\nmeasures:\n", "\nmeasures:\n" + items), "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +51,7 @@ def big_regional_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("sharded-search")
     write_regional_units(root / "data", [2023], regions=REGIONS, units=UNITS, seed=11)
     shutil.copy(ROOT / "data" / "2023" / "230001.yaml", root / "data" / "2023" / REFERENCE_REGION / "230001.yaml")
+    add_rare_measures(root / "data" / "2023" / f"{RARE_UNIT}.yaml")
     build_site(root / "data", root / "site", ROOT / "mkdocs.yml")
     return root / "site"
 
@@ -56,8 +77,9 @@ def first_search(browser, base: str, query: str) -> tuple[dict[str, bytes], list
 
 def test_shards_are_many_and_the_first_search_stays_small(big_regional_site, browser):
     shards = big_regional_site / "2023" / "search" / "shards"
-    total = sum(len(gzip.compress(f.read_bytes(), 6)) for f in shards.iterdir())
-    documents = len(list(shards.glob("d*.js")))
+    files = [*shards.iterdir(), *big_regional_site.glob("2023/*/search/shards/d*.js")]
+    total = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    documents = len(document_shards(big_regional_site / "2023"))
     print(f"\nsearch index: {documents} document shards, {len(list(shards.glob('t*.js')))} term files,"
           f" {total / 1024:.0f} KB gzip in all")
     assert documents >= 50 and total > 3 * FIRST_SEARCH_LIMIT  # loading it all would break the limit
@@ -66,7 +88,7 @@ def test_shards_are_many_and_the_first_search_stays_small(big_regional_site, bro
             searched, links = first_search(browser, base, query)
             download = sum(len(gzip.compress(body, 6)) for body in searched.values())
             print(f"first search {query}: {download / 1024:.0f} KB gzip in {len(searched)} files, {len(links)} pages")
-            assert any("search/shards/d" in url for url in searched)
+            assert any("/search/shards/d" in url for url in searched)
             assert download <= FIRST_SEARCH_LIMIT, (query, download)
             assert links, query
 
@@ -97,3 +119,145 @@ def test_region_narrows_search_to_a_region_and_those_under_it(big_regional_site,
     assert city and all(re.search(r"/2023/1301\d\d/", url) for url in city)
     assert {url.split("/2023/")[1].split("/")[0] for url in city} != {"130103"}
     assert nowhere == []
+
+
+# ------------------------------------------------------------------------
+# Shards in other folders, shards missing
+# ------------------------------------------------------------------------
+
+
+def read_shard(path: Path) -> tuple[str, object]:
+    """The name and data of a shard script, ``__shard(name,data)`` (search_shards.py)."""
+    name, _, data = path.read_text("utf-8")[len("__shard("):-2].partition(",")
+    return json.loads(name), json.loads(data)
+
+
+def document_shards(year: Path) -> list[Path]:
+    """The year's own document shards and every region's (``<year>/<region>/search/shards/``)."""
+    return sorted([*year.glob("search/shards/d*.js"), *year.glob("*/search/shards/d*.js")])
+
+
+@pytest.mark.parametrize("where", ["root", "sub-path", "file"])
+def test_document_shards_in_region_folders_are_found_anywhere(big_regional_site, browser, tmp_path, where):
+    """Each region's build writes its document shards into its own folder; the year's
+    manifest names each by its path from the year's search/shards/."""
+    page = browser.new_page()
+    recorder = Recorder(page)
+    with placed(big_regional_site, where, tmp_path) as base:
+        reference = search(page, base, "博野县信访局")
+        county = search(page, base, "region:合成1市3县 满意度")
+        everywhere = search(page, base, "满意度")
+        recorder.check(base, ("index.html", "versions.json"))
+    page.close()
+    assert reference[0].startswith(f"{base}/2023/{REFERENCE_REGION}/230001/"), reference[:3]
+    assert county and all("/2023/130103/" in url for url in county)
+    assert len({url.split("/2023/")[1].split("/")[0] for url in everywhere}) > 2
+    for code in (REFERENCE_REGION, "130103"):
+        assert any(f"/2023/{code}/search/shards/d" in url for url in recorder.requests), code
+
+
+def plain_searchable(html: str) -> str:
+    return searchable(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture(scope="module")
+def damaged_site(big_regional_site, tmp_path_factory):
+    """The site without the document shard of the reference's home page and without the term
+    file of 信访; with the pages of that shard and a query only that shard answers (no other
+    shard holds the three bigrams the worker looks up for its six characters)."""
+    site = tmp_path_factory.mktemp("damaged") / "site"
+    shutil.copytree(big_regional_site, site)
+    shards = site / "2023" / "search" / "shards"
+    files = read_shard(shards / "manifest.js")[1]["termFiles"]
+    documents = {path: read_shard(path)[1] for path in document_shards(site / "2023")}
+    lost = next(path for path, docs in documents.items()
+                if any(doc["location"] == f"{REFERENCE_REGION}/230001/index.html" for doc in docs))
+    text = {path: "\x01".join(plain_searchable(doc[field]) for doc in docs for field in ("title", "text"))
+            for path, docs in documents.items()}
+    lost_terms = gram_hash("信访", files)
+    only_lost = next(
+        window for window in (text[lost][i:i + 6] for i in range(len(text[lost])))
+        if re.fullmatch("[\u4e00-\u9fff]{6}", window)
+        and all(gram_hash(window[i:i + 2], files) != lost_terms for i in range(5))
+        and not any(all(window[i:i + 2] in value for i in (0, 2, 4)) for path, value in text.items() if path != lost))
+    assert "满意度" in text[lost] and gram_hash("访局", files) != lost_terms
+    lost.unlink()
+    (shards / f"t{lost_terms}.js").unlink()
+    pages = {doc["location"].split("#")[0] for doc in documents[lost]}
+    return site, lost, pages, only_lost
+
+
+def type_query(page, query: str) -> None:
+    page.fill(".md-search__input", "")
+    page.focus(".md-search__input")
+    page.keyboard.type(query)
+    page.keyboard.press("End")  # a key's keyup, which Material reads the query on (typed Chinese has none)
+
+
+@pytest.mark.parametrize("where", ["root", "file"])
+def test_a_missing_shard_leaves_the_others_results_and_is_asked_for_again(
+        damaged_site, big_regional_site, browser, tmp_path, where):
+    site, lost, lost_pages, only_lost = damaged_site
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with placed(site, where, tmp_path) as base:
+        county = search(page, base, "region:合成1市5县 满意度")  # the lost shard is one of its candidates
+        assert county and not {url[len(f"{base}/2023/"):].split("#")[0] for url in county} & lost_pages
+        assert search(page, base, "信访局")  # with one of its two grams' term file missing
+        assert search(page, base, only_lost, found=False) == []
+        assert "没有找到" in page.text_content(".md-search-result__meta")
+        shutil.copy(big_regional_site / lost.relative_to(site), lost)
+        try:
+            type_query(page, only_lost)  # the same reader, the same worker: it asks again
+            page.wait_for_function("() => document.querySelector('.md-search-result__link')", timeout=30000)
+            links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+            assert links[0].startswith(f"{base}/2023/{REFERENCE_REGION}/230001/"), (only_lost, links[:3])
+        finally:
+            lost.unlink()
+    page.close()
+    assert errors == []
+
+
+# ------------------------------------------------------------------------
+# Characters outside the Basic Multilingual Plane
+# ------------------------------------------------------------------------
+
+
+def test_the_worker_folds_and_hashes_text_as_python_does(browser):
+    """search-worker.js against search_shards.py, character by character: Latin, CJK and
+    compatibility ideographs, mathematical letters, Deseret, enclosed letters, emoji, Extension B."""
+    blocks = (range(0, 0xd800), range(0xe000, 0x10000), range(0x10400, 0x10450), range(0x1d400, 0x1d800),
+              range(0x1f100, 0x1f200), range(0x1f600, 0x1f650), range(0x20000, 0x20400), range(0x2f800, 0x2fa20))
+    chars = [chr(code) for block in blocks for code in block if unicodedata.category(chr(code)) != "Cn"]
+    page = browser.new_page()
+    page.goto("about:blank")
+    page.add_script_tag(path=str(WORKER))
+    folded = page.evaluate("chars => chars.map(ch => prepare(ch, false).norm)", chars)
+    differ = [(f"U+{ord(ch):04X}", searchable(ch), js) for ch, js in zip(chars, folded, strict=True)
+              if searchable(ch) != js]
+    assert differ == []
+    text = "".join(chars)
+    assert page.evaluate("text => prepare(text, true).norm", text) == searchable(text)
+    terms = ["𠮷田𪚥村😀", "\U0002f800𝐀ﬀ", "𠮷"]
+    queried = page.evaluate("terms => normaliseQuery(terms.join(' '))", terms)
+    assert queried == [searchable(term) for term in terms]
+    grams = [term[i:i + 2] for term in queried for i in range(len(term) - 1)] + ["𠮷", "😀"]
+    hashed = page.evaluate("grams => { manifest = { termFiles: 97 }; return grams.map(gramFile) }", grams)
+    assert hashed == [f"t{gram_hash(gram, 97)}" for gram in grams]
+    assert page.evaluate("term => allBigrams(term)", queried[0]) == [queried[0][i:i + 2] for i in range(4)]
+    page.close()
+
+
+@pytest.mark.parametrize("query, marked", [("𠮷田𪚥村", "𠮷田𪚥村"), ("村😀便", "村😀便"),
+                                           ("戊己庚辛", "戊己庚辛"), ("庚辛𪚦", "庚辛")])
+def test_characters_outside_the_basic_plane_are_found_and_marked_whole(big_regional_site, browser, query, marked):
+    page = browser.new_page()
+    with serve_directory(big_regional_site) as base:
+        links = search(page, base, query)
+        marks = page.eval_on_selector_all(".md-search-result mark", "marks => marks.map(m => m.textContent)")
+        whole = page.eval_on_selector_all(".md-search-result__item",
+                                          "items => items.every(item => item.textContent.isWellFormed())")
+    page.close()
+    assert links[0].startswith(f"{base}/2023/{RARE_UNIT}/"), links[:3]
+    assert marked in marks and whole

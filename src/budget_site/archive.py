@@ -59,17 +59,21 @@ def publication_date(data: YearData) -> dt.date:
     in the year's data; otherwise 1 January of the year. Never the clock, so
     building again gives the same bytes.
     """
+    return date_of_year(data.year, [u.disclosure.published_date or u.disclosure.written_date for u in data.units])
+
+
+def date_of_year(year: int, dates: Iterable[str | None]) -> dt.date:
+    """``publication_date`` from the units' dates (a regional year has its regions' latest)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    dates = [u.disclosure.published_date or u.disclosure.written_date for u in data.units]
     known = sorted(d for d in dates if d)
     if known:
         try:
             return dt.date.fromisoformat(known[-1])
         except ValueError:  # the schema checks the shape only: "2023-02-30"
             pass
-    return dt.date(data.year, 1, 1)
+    return dt.date(year, 1, 1)
 
 
 def date_epoch(date: dt.date) -> int:
@@ -93,12 +97,12 @@ def data_digests(data_dir: Path, year: int) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): sha256_file(p) for p in data_files(data_dir).get(year, [])}
 
 
-def write_build_info(year_dir: Path, data: YearData, data_dir: Path) -> None:
+def write_build_info(year_dir: Path, year: int, date: dt.date, data_dir: Path) -> None:
     """``<year>/build-info.json``: what the year was built from, for archives and frozen years."""
     info = {
-        "year": data.year,
-        "date": publication_date(data).isoformat(),
-        "data": data_digests(data_dir, data.year),
+        "year": year,
+        "date": date.isoformat(),
+        "data": data_digests(data_dir, year),
         "software": {name: _version(name) for name in SOFTWARE},
     }
     (year_dir / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -44,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="已冻结年度从这里的归档原样恢复（默认 archives）")
     build.add_argument("--no-wait", action="store_true",
                        help="另一个生成过程正在写入同一网站文件夹时不等待，直接退出（退出码 1）")
+    build.add_argument("--region", action="append", default=[], metavar="CODE",
+                       help="按地区存放的数据：只重新生成这个地区（可重复）、它的上级地区首页和年度首页，"
+                            "其余地区保持已发布的样子")
+    build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="按地区存放的数据：同时生成的地区数（进程数，默认为处理器核数）")
 
     archive = commands.add_parser("archive", help="把一个年度的网站打包归档（zip、SHA-256 清单和校验文件）")
     archive.add_argument("year", type=int, metavar="YEAR", help="年度，如 2023")
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             return _archive(args.year, args.site, args.archives, args.force)
         if args.command == "verify":
             return _verify(args.archive)
-        return _build(args.data, args.site, args.config, args.archives, not args.no_wait)
+        return _build(args.data, args.site, args.config, args.archives, not args.no_wait, args.jobs, args.region)
     except DataError as error:
         print(error, file=sys.stderr)
         print(f"共 {len(error.problems)} 个错误。", file=sys.stderr)
@@ -127,6 +133,12 @@ def _stop_cleanly_on_sigterm() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+
+
+def _positive(text: str) -> int:
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际是“{text}”")
+    return int(text)
 
 
 def _say(message: str) -> None:
@@ -179,13 +191,15 @@ def _verify(path: Path) -> int:
     return 0
 
 
-def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path, wait: bool) -> int:
+def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path, wait: bool, jobs: int,
+           regions: list[str]) -> int:
     if not config_file.is_file():
         print(f"{config_file}: 错误: 找不到 MkDocs 配置文件（请在项目文件夹中运行，或用 --config 指定）",
               file=sys.stderr)
         return 1
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from .regional_build import terminal_progress
     from .site_build import build_site
 
     handler = logging.StreamHandler(sys.stderr)
@@ -195,7 +209,8 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.WARNING)
     try:
-        built = build_site(data_dir, site_dir, config_file, archives_dir, wait=wait, on_wait=_say)
+        built = build_site(data_dir, site_dir, config_file, archives_dir, wait=wait, on_wait=_say, jobs=jobs,
+                           regions=regions, progress=terminal_progress())
     except (Abort, ConfigurationError) as error:
         print(f"网站生成失败，{site_dir} 保持不变：{error}", file=sys.stderr)
         return 1
@@ -203,7 +218,8 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
         mkdocs_log.removeHandler(handler)
     for year in built.years:
         restored = f"（已冻结，从 {year.restored_from} 原样恢复）" if year.restored_from else ""
-        print(f"{site_dir}/{year.year}/：{year.units} 个单位，{year.projects} 个项目{restored}")
+        projects = f"，{year.projects} 个项目" if year.projects is not None else ""
+        print(f"{site_dir}/{year.year}/：{year.units} 个单位{projects}{restored}")
     if missing := built.missing_footer:
         print(f"提醒：{config_file} 的 extra.footer 中尚未填写{'、'.join(missing)}，页脚不显示这些信息；"
               "发布前请填写本网站的登记信息。", file=sys.stderr)

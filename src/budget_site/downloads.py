@@ -95,11 +95,11 @@ class DownloadWriter:
         self._cache = cache
         if workers is None:
             workers = (os.cpu_count() or 1) - 1 if len(data.units) >= MIN_UNITS_FOR_WORKERS else 0
-        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init,
+        self._pool = (ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=worker_init,
                                           initargs=(os.getpid(),))
                       if workers > 0 else None)
         _open.add(self)
-        # What each part of the year (a unit key, or None for the year's own files) waits for.
+        # What each part of the year (a unit code, or None for the year's own files) waits for.
         self._pending: dict[str | None, _Job] = {}
         self._sizes: dict[str, int] = {}
         # Every page links to the year's whole data: its files come first. Workers get
@@ -107,7 +107,7 @@ class DownloadWriter:
         data = data.without_positions()
         self._pending[None] = self._job(data, opendata.year_level_files)
         for unit in data.units:
-            self._pending[unit.key] = self._job(unit, opendata.unit_files)
+            self._pending[unit.code] = self._job(unit, opendata.unit_files)
 
     def _job(self, source: UnitDocument | YearData, make: Callable[[Any], Files]) -> _Job:
         if self._cache is not None and source in self._cache:
@@ -172,7 +172,7 @@ def close_all() -> None:
         writer.close()
 
 
-def _worker_init(parent: int) -> None:
+def worker_init(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the build in the parent decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _die_with_parent():

@@ -10,7 +10,7 @@ every file.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,8 +68,21 @@ def _load_regions(data_dir: Path) -> tuple[Regions | None, list[Problem]]:
     return load_regions(path) if path.is_file() else (None, [])
 
 
-def load_data(data_dir: Path) -> dict[int, YearData]:
-    """Every year in ``data_dir``, newest last; raises DataError listing all problems."""
+@dataclass(frozen=True)
+class DataLayout:
+    """What a data folder holds before any unit file is read: its regions (None for a
+    county's flat folder) and the unit files of each year."""
+
+    regions: Regions | None
+    files: dict[int, list[Path]]
+
+    def region_files(self, year: int, code: str) -> list[Path]:
+        return [p for p in self.files.get(year, []) if p.parent.name == code]
+
+
+def scan_data(data_dir: Path) -> DataLayout:
+    """The folder's layout, checked: raises DataError for a missing folder, a bad
+    ``regions.yaml``, files in the wrong layout or folders of unknown regions."""
     if not data_dir.is_dir():
         raise DataError([Problem(data_dir, None, None, (), "数据文件夹不存在")])
     regional = regions_path(data_dir).is_file()
@@ -79,26 +92,50 @@ def load_data(data_dir: Path) -> dict[int, YearData]:
     if not any(files.values()) and not problems:
         where = "data/<年度>/<地区代码>/<单位编码>.yaml" if regional else "data/<年度>/<单位编码>.yaml"
         raise DataError([Problem(data_dir, None, None, (), f"没有找到任何年度数据（应为 {where}）")])
-    years: dict[int, YearData] = {}
     for year, paths in files.items():
-        units = []
         unknown = sorted({p.parent for p in paths if regions is not None and p.parent.name not in regions})
         problems += [Problem(d, None, None, (), f"地区代码 {d.name} 不在 {regions_path(data_dir)} 中")
                      for d in unknown]
-        for path in paths:
-            if path.parent in unknown:
-                continue
-            region = path.parent.name if regional else None
-            unit, found = load_unit(path, year)
-            problems += found
-            if unit is not None:
-                units.append(replace(unit, region=region))
-        problems += _unique_codes(units)
-        years[year] = YearData(year, tuple(sorted(units, key=lambda u: (u.region or "", u.code))), regions)
+        files[year] = [p for p in paths if p.parent not in unknown]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
+    return DataLayout(regions, files)
+
+
+def load_data(data_dir: Path) -> dict[int, YearData]:
+    """Every year in ``data_dir``, newest last; raises DataError listing all problems."""
+    layout = scan_data(data_dir)
+    years: dict[int, YearData] = {}
+    problems: list[Problem] = []
+    for year, paths in layout.files.items():
+        years[year], found = load_units(paths, year, layout.regions)
+        problems += found
+    if problems:
+        raise DataError(problems)
     return years
+
+
+def load_year_of_region(layout: DataLayout, year: int, code: str) -> YearData:
+    """One region's units of one year (a regional site builds each region on its own);
+    raises DataError listing every problem in its files."""
+    data, problems = load_units(layout.region_files(year, code), year, layout.regions)
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def load_units(paths: list[Path], year: int, regions: Regions | None) -> tuple[YearData, list[Problem]]:
+    """The year of these files, and the errors found in them."""
+    units, problems = [], []
+    for path in paths:
+        unit, found = load_unit(path, year)
+        problems += found
+        if unit is not None:
+            units.append(replace(unit, region=path.parent.name if regions is not None else None))
+    problems += _unique_codes(units)
+    data = YearData(year, tuple(sorted(units, key=lambda u: (u.region or "", u.code))), regions)
+    return data, [p for p in problems if p.severity == "error"]
 
 
 def load_unit(path: Path, folder_year: int | None = None) -> tuple[UnitDocument | None, list[Problem]]:

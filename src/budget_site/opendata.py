@@ -459,13 +459,13 @@ def year_data_path(year: int, extension: str) -> str:
 
 
 def owner_of(path: str) -> str | None:
-    """The key (``UnitDocument.key``) of the unit whose files hold ``path``; None for the year's own files."""
+    """The code of the unit whose files hold ``path``; None for the year's (or region's) own files."""
     parts = path.split("/")
     return "/".join(parts[1:-1]) if len(parts) >= 3 and parts[0] == DOWNLOADS else None
 
 
 def unit_data_path(unit: UnitDocument, extension: str) -> str:
-    return f"{DOWNLOADS}/{unit.key}/{unit.code}.{extension}"
+    return f"{DOWNLOADS}/{unit.code}/{unit.code}.{extension}"
 
 
 def unit_workbook_path(unit: UnitDocument) -> str:
@@ -474,13 +474,13 @@ def unit_workbook_path(unit: UnitDocument) -> str:
 
 
 def project_table_path(unit: UnitDocument, project: Project, slug: str, extension: str) -> str:
-    return f"{DOWNLOADS}/{unit.key}/{project.code}-{slug}.{extension}"
+    return f"{DOWNLOADS}/{unit.code}/{project.code}-{slug}.{extension}"
 
 
 def project_workbook_path(unit: UnitDocument, project: Project) -> str:
     """One XLSX per project with its three tables as sheets (thousands of
     one-sheet workbooks would cost a large county minutes of build time)."""
-    return f"{DOWNLOADS}/{unit.key}/{project.code}.xlsx"
+    return f"{DOWNLOADS}/{unit.code}/{project.code}.xlsx"
 
 
 def schema_path(name: str) -> str:
@@ -527,16 +527,28 @@ def unit_page_downloads(unit: UnitDocument) -> tuple[DownloadRow, ...]:
     return tuple(rows)
 
 
-def year_downloads(year: int) -> tuple[DownloadRow, ...]:
-    rows = [DownloadRow(f"{year}年全部数据", tuple(Link(ext.upper(), year_data_path(year, ext))
-                                                   for ext in ("xlsx", "json")),
-                        "XLSX 每张表一个工作表；JSON 按数据格式")]
+def year_downloads(year: int, workbook: bool = True) -> tuple[DownloadRow, ...]:
+    """The year's own files; ``workbook``: with the one workbook of the whole year, which a
+    province's year would not fit in (a sheet holds 1,048,576 rows), so its regions have one each."""
+    formats = ("xlsx", "json") if workbook else ("json",)
+    rows = [DownloadRow(f"{year}年全部数据", tuple(Link(ext.upper(), year_data_path(year, ext)) for ext in formats),
+                        "XLSX 每张表一个工作表；JSON 按数据格式" if workbook else "JSON 按数据格式")]
     rows += [DownloadRow(f"{year}年{spec.title}表", (Link("CSV", year_csv_path(year, spec)),)) for spec in SPECS]
     rows.append(DownloadRow("数据包描述", (Link("JSON", DATAPACKAGE),), "Frictionless 数据包：各 CSV 表的字段和关联"))
     rows += [DownloadRow(title, (Link("JSON", schema_path(name)),), note) for name, title, note in (
         ("unit.schema.json", "数据格式（JSON Schema）", "一个单位的数据，即单位 JSON 文件的格式"),
         ("year.schema.json", "年度数据格式（JSON Schema）", "年度 JSON 文件的格式"),
     )]
+    return tuple(rows)
+
+
+def region_downloads(year: int, name: str) -> tuple[DownloadRow, ...]:
+    """A region's own units' data, on its home (its site's year-level files)."""
+    rows = [DownloadRow(f"{name}{year}年本级全部数据", tuple(Link(ext.upper(), year_data_path(year, ext))
+                                                           for ext in ("xlsx", "json")),
+                        "XLSX 每张表一个工作表；JSON 按数据格式")]
+    rows += [DownloadRow(f"{name}{year}年本级{spec.title}表", (Link("CSV", year_csv_path(year, spec)),))
+             for spec in SPECS]
     return tuple(rows)
 
 
@@ -575,6 +587,12 @@ def _year_level_files(data: YearData) -> tuple[tuple[str, bytes], ...]:
         files[schema_path(name)] = resources.files("budget_site").joinpath("schema", name).read_bytes()
     files[DATAPACKAGE] = to_json(datapackage(data, csv_files))
     return tuple(files.items())
+
+
+def clear_caches() -> None:
+    """Forget the files made so far (a process building region after region)."""
+    _year_level_files.cache_clear()
+    _unit_files.cache_clear()
 
 
 def unit_files(unit: UnitDocument) -> dict[str, bytes]:

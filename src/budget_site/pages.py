@@ -22,7 +22,7 @@ from .changes import UnitChange, YearChanges, compare_years
 from .downloads import InProcessSizes
 from .formatting import money, percent
 from .model import Indicator, Project, UnitDocument, YearData
-from .region_summary import RegionSummary, summarise_regions
+from .region_summary import RegionalYear, RegionSite, RegionSummary
 
 # A download's size as HTML, from its path under the year's root.
 SizeOf = Callable[[str], Markup]
@@ -94,6 +94,9 @@ class YearPlan:
     year: int
     pages: tuple[GeneratedPage, ...]
     nav: tuple[NavItem, ...]
+    # Links ahead of the navigation to pages of the other parts of a regional site:
+    # (title, src_uri relative to this part, e.g. "../index.md").
+    outside: tuple[tuple[str, str], ...] = ()
     by_uri: dict[str, GeneratedPage] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +161,7 @@ def template_env() -> Environment:
         spending_chart=charts.spending_chart, units_chart=charts.units_chart, funds_chart=charts.funds_chart,
         project_downloads=opendata.project_downloads, unit_downloads=opendata.unit_downloads,
         unit_page_downloads=opendata.unit_page_downloads, year_downloads=opendata.year_downloads,
+        region_downloads=opendata.region_downloads,
     )
     return env
 
@@ -225,13 +229,13 @@ def _page(
 # ---------------------------------------------------------------- planning
 
 def unit_dir(unit: UnitDocument) -> str:
-    """``230001``, or ``130637/230001`` on a regional site."""
-    return unit.key
+    """A unit's folder in its site: the year's, or on a regional site its region's."""
+    return unit.code
 
 
-def region_uri(code: str, page: int = 1) -> str:
-    """A region's home, and the further pages of its units."""
-    return f"{code}/index.md" if page == 1 else f"{code}/units-{page}.md"
+def region_uri(code: str) -> str:
+    """A region's home, from the year's root."""
+    return f"{code}/index.md"
 
 
 def chapter_uri(unit: UnitDocument, slug: str) -> str:
@@ -244,11 +248,9 @@ def project_uri(unit: UnitDocument, project: Project) -> str:
 
 def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | None = None,
               download_size: SizeOf | None = None) -> YearPlan:
-    """All generated pages and the navigation of one year's site; ``previous`` is the
-    latest earlier year in the data, which the pages compare with. ``download_size``
+    """All generated pages and the navigation of a county's year site; ``previous`` is
+    the latest earlier year in the data, which the pages compare with. ``download_size``
     shows a download's size (by default the files are made here to measure them)."""
-    if data.regions is not None:
-        return _plan_regional_year(data, directory_urls, previous, download_size or InProcessSizes(data))
     changes = compare_years(data, previous)
     download_size = download_size or InProcessSizes(data)
     pages = [_page("index.md", year_title(data.year), year_title(data.year), "year_home.html",
@@ -261,36 +263,45 @@ def plan_year(data: YearData, directory_urls: bool = True, previous: YearData | 
     return YearPlan(data.year, tuple(pages), tuple(nav))
 
 
-def _plan_regional_year(data: YearData, directory_urls: bool, previous: YearData | None,
-                        download_size: SizeOf) -> YearPlan:
-    """A city or province platform: the year home lists the regions, each region's
-    home its own units, and the navigation nests units in their regions."""
-    changes = compare_years(data, previous)
-    summaries = summarise_regions(data, previous)
-    by_code = {s.region.code: s for s in summaries}
+# A regional site is built in parts: each region is a site of its own in
+# <year>/<region>/ (its home and its units), and the year's own site in <year>/
+# holds the year home. Pages link across parts with relative links ("../…").
+OTHER_REGION = "../"
+
+
+def plan_region_site(site: RegionSite, directory_urls: bool = True, download_size: SizeOf | None = None) -> YearPlan:
+    """One region's site: its home (and further pages of its units) and its units,
+    with breadcrumbs up to the year home."""
+    data, summary = site.data, site.summary
+    changes = compare_years(data, site.previous)
+    download_size = download_size or InProcessSizes(data)
     title = year_title(data.year)
-    pages = [_page("index.md", title, title, "year_home_regions.html", directory_urls, data=data,
-                   summaries=summaries, shown=year_home_tree(summaries), changes=changes,
-                   download_size=download_size)]
-    year_crumb = (title, "index.md")
+    crumbs = ((title, OTHER_REGION + "index.md"),
+              *((r.name, OTHER_REGION + region_uri(r.code)) for r in data.regions.ancestors(site.code)))
+    by_code = {s.region.code: s for s in site.summaries}
+    children = [by_code[child.code] for child in data.regions.children(site.code)]
+    home = _plan_region(summary, data, crumbs, children, changes, directory_urls, download_size)
+    pages = list(home)
+    items = [NavItem(p.nav_title, p.src_uri) for p in home]
+    unit_crumbs = (*crumbs, (summary.region.name, "index.md"))
+    for unit in data.units:
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs)
+        pages += unit_pages
+        items.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
+    return YearPlan(data.year, tuple(pages), (NavItem(summary.region.name, children=tuple(items)),),
+                    outside=((title, OTHER_REGION + "index.md"),))
 
-    def region_section(summary: RegionSummary) -> NavItem:
-        code = summary.region.code
-        crumbs = (year_crumb, *((r.name, region_uri(r.code)) for r in data.regions.ancestors(code)))
-        home = _plan_region(summary, data, crumbs, [by_code[c.code] for c in data.regions.children(code)],
-                            changes, directory_urls, download_size)
-        pages.extend(home)
-        items = [NavItem(p.nav_title, p.src_uri) for p in home]
-        items += [region_section(by_code[child.code]) for child in data.regions.children(code)]
-        unit_crumbs = (*crumbs, (summary.region.name, region_uri(code)))
-        for unit in summary.units:
-            unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs)
-            pages.extend(unit_pages)
-            items.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
-        return NavItem(summary.region.name, children=tuple(items))
 
-    nav = tuple(region_section(by_code[root.code]) for root in data.regions.roots())
-    return YearPlan(data.year, tuple(pages), nav)
+def plan_regional_year(year: RegionalYear, directory_urls: bool = True,
+                       download_size: SizeOf | None = None) -> YearPlan:
+    """The year's own site on a regional platform: the year home with the regions as a
+    tree, linking to the regions' sites."""
+    title = year_title(year.year)
+    home = _page("index.md", title, title, "year_home_regions.html", directory_urls, year=year,
+                 summaries=year.summaries, shown=year_home_tree(year.summaries),
+                 previous_year=year.previous_year, download_size=download_size or (lambda path: ""))
+    roots = tuple((r.name, region_uri(r.code)) for r in year.regions.roots())
+    return YearPlan(year.year, (home,), (), outside=roots)
 
 
 def year_home_tree(summaries: tuple[RegionSummary, ...]) -> tuple[RegionSummary, ...]:
@@ -305,17 +316,17 @@ def year_home_tree(summaries: tuple[RegionSummary, ...]) -> tuple[RegionSummary,
 def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children: list[RegionSummary],
                  changes: YearChanges, directory_urls: bool, download_size: SizeOf) -> list[GeneratedPage]:
     """A region's home, and as many further pages as its own units need."""
-    code, name = summary.region.code, summary.region.name
-    chunks = [summary.units[i:i + UNITS_PER_PAGE] for i in range(0, len(summary.units), UNITS_PER_PAGE)] or [()]
-    uris = [region_uri(code, n) for n in range(1, len(chunks) + 1)]
-    region_data = YearData(data.year, summary.units)
+    name = summary.region.name
+    units = data.units
+    chunks = [units[i:i + UNITS_PER_PAGE] for i in range(0, len(units), UNITS_PER_PAGE)] or [()]
+    uris = ["index.md", *(f"units-{n}.md" for n in range(2, len(chunks) + 1))]
     pages = []
-    for number, units in enumerate(chunks, start=1):
+    for number, chunk in enumerate(chunks, start=1):
         nav_title = "概况" if number == 1 else f"单位（第 {number} 页）"
         page_title = f"{name}{'' if number == 1 else f'单位第 {number} 页'} · {year_title(data.year)}"
         pages.append(_page(uris[number - 1], nav_title, page_title, "region_home.html", directory_urls,
-                           year=data.year, summary=summary, children=children, units=units, pages=uris,
-                           page_number=number, region_data=region_data, changes=changes,
+                           year=data.year, summary=summary, children=children, units=chunk, pages=uris,
+                           page_number=number, region_data=data, changes=changes,
                            crumbs=(*crumbs, (name, uris[0])), download_size=download_size))
     return pages
 

@@ -32,7 +32,7 @@ SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
 TERM_FILE_BYTES = 16_000  # posting bytes per term file (estimated high): about 1 KB gzip
 MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
 TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
-_IGNORED = {"\x7f", "\u200b"}
+_IGNORED = {"\x7f", "\u200b", "\ufeff"}  # jieba's word boundaries; U+FEFF, white space to JavaScript's \s
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,22 @@ def _script(name: str, data: object) -> str:
     return f"__shard({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))})\n"
 
 
-def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) -> dict[str, str]:
-    """The shard files (name → script) for a year's compacted ``search_index.json``."""
-    docs = json.loads(compact_index)["docs"]
-    region_index = {region.code: i for i, region in enumerate(regions)}
+def _gzip_size(script: str) -> int:
+    return len(gzip.compress(script.encode(), mtime=0))
 
+
+@dataclass
+class _Cut:
+    """Document shards and the posting list of every gram over them."""
+
+    shards: list[list[dict]]
+    regions: list[int]  # each shard's region (index into the manifest's regions; −1: none)
+    postings: dict[str, list[int]]
+    sections: int
+    length: int  # searchable characters of all sections
+
+
+def _cut(docs: Sequence[dict], region_index: dict[str, int]) -> _Cut:
     shards: list[list[dict]] = []
     shard_regions: list[int] = []
     size = 0
@@ -124,22 +135,86 @@ def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) 
                 counts[gram] += TITLE_WEIGHT
         for gram, count in counts.items():
             postings[gram][number] = count
-
     lists = {gram: _posting_list(postings[gram]) for gram in sorted(postings)}
-    posting_bytes = sum(len(gram) * 3 + len(json.dumps(flat)) for gram, flat in lists.items())
+    return _Cut(shards, shard_regions, lists, len(docs), total_length)
+
+
+def _router(cut: _Cut, shard_entries: list[list], regions: Sequence[RegionEntry]) -> dict[str, str]:
+    """The term files and the manifest over every shard of the year."""
+    posting_bytes = sum(len(gram) * 3 + len(json.dumps(flat)) for gram, flat in cut.postings.items())
     term_files = max(1, posting_bytes // TERM_FILE_BYTES)
     files: list[dict[str, list[int]]] = [{} for _ in range(term_files)]
-    for gram, flat in lists.items():
+    for gram, flat in cut.postings.items():
         files[gram_hash(gram, term_files)][gram] = flat
-
-    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(shards)}
-    out.update({f"t{number}": _script(f"t{number}", held) for number, held in enumerate(files)})
+    out = {f"t{number}": _script(f"t{number}", held) for number, held in enumerate(files)}
     out["manifest"] = _script("manifest", {
-        "sections": len(docs),
-        "averageLength": total_length / max(1, len(docs)),
+        "sections": cut.sections,
+        "averageLength": cut.length / max(1, cut.sections),
         "termFiles": term_files,
         "regions": [[r.code, r.name, r.parent] for r in regions],
-        "shards": [[region, len(gzip.compress(out[f"d{n}"].encode(), mtime=0))]
-                   for n, region in enumerate(shard_regions)],
+        "shards": shard_entries,
     })
     return out
+
+
+def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) -> dict[str, str]:
+    """The shard files (name → script) for a year's compacted ``search_index.json``."""
+    cut = _cut(json.loads(compact_index)["docs"], {region.code: i for i, region in enumerate(regions)})
+    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(cut.shards)}
+    entries = [[region, _gzip_size(out[f"d{n}"])] for n, region in enumerate(cut.regions)]
+    out.update(_router(cut, entries, regions))
+    return out
+
+
+# ---------------------------------------------------------------- regional sites
+#
+# Each region is its own MkDocs build (regional_build): it writes its document
+# shards into <year>/<region>/search/shards/ and its posting lists beside them
+# (REGION_POSTINGS); the year's own build then makes the term files and the
+# manifest over every region's shards from those, without reading their text.
+
+REGION_POSTINGS = "postings.json"
+
+
+def region_shard_file(code: str, number: int) -> str:
+    """A region's document shard as the manifest (in <year>/search/shards/) names it."""
+    return f"../../{code}/search/shards/d{number}"
+
+
+def region_search_files(compact_index: str, code: str) -> tuple[dict[str, str], str]:
+    """A region's document shards (name → script, under its search/shards/) and its
+    posting lists (JSON, for the year's router); locations get the region's folder."""
+    docs = [{**doc, "location": f"{code}/{doc['location']}"} for doc in json.loads(compact_index)["docs"]]
+    cut = _cut(docs, {})
+    out, shards = {}, []
+    for number, shard in enumerate(cut.shards):
+        name = region_shard_file(code, number)
+        out[f"d{number}"] = _script(name, shard)
+        shards.append([_gzip_size(out[f"d{number}"]), name])
+    record = {"code": code, "sections": cut.sections, "length": cut.length, "shards": shards,
+              "postings": cut.postings}
+    return out, json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def year_router(compact_index: str, regions: Sequence[RegionEntry], region_records: Iterable[str]) -> dict[str, str]:
+    """The year's search files of a regional site: its own pages' shards (the year
+    home, the hand-written pages), and the term files and manifest over those and
+    every region's shards (``region_records``: their posting lists, in region order)."""
+    cut = _cut(json.loads(compact_index)["docs"], {})
+    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(cut.shards)}
+    entries: list[list] = [[-1, _gzip_size(out[f"d{n}"])] for n in range(len(cut.shards))]
+    region_index = {region.code: i for i, region in enumerate(regions)}
+    last = {gram: sum(flat[0::2]) for gram, flat in cut.postings.items()}  # each gram's last shard so far
+    for text in region_records:
+        record = json.loads(text)
+        offset = len(entries)
+        entries += [[region_index[record["code"]], size, name] for size, name in record["shards"]]
+        cut.sections += record["sections"]
+        cut.length += record["length"]
+        for gram, flat in record["postings"].items():
+            first = offset + flat[0]
+            held = cut.postings.setdefault(gram, [])
+            held += [first - last.get(gram, 0), *flat[1:]]
+            last[gram] = first + sum(flat[2::2])
+    cut.postings = dict(sorted(cut.postings.items()))
+    return {**out, **_router(cut, entries, regions)}

@@ -22,13 +22,24 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import ArchiveError, check_frozen, frozen_years, restore_year, write_build_info
+from .archive import (
+    BUILD_INFO,
+    ArchiveError,
+    check_frozen,
+    frozen_years,
+    publication_date,
+    restore_year,
+    write_build_info,
+)
 from .downloads import close_all
 from .filesystem import exchange, make_published
-from .loading import load_data
+from .loading import DataLayout, load_data, scan_data
 from .model import YearData
 from .pages import render, year_title
-from .problems import DataError
+from .problems import DataError, Problem
+from .region_summary import RegionalYear
+from .regional_build import Progress, build_regional_year, year_date
+from .regions import regions_path
 from .site_lock import site_lock
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
@@ -41,7 +52,7 @@ from mkdocs.config import load_config  # noqa: E402
 class BuiltYear:
     year: int
     units: int
-    projects: int
+    projects: int | None  # None: a frozen year, restored as it was
     restored_from: Path | None = None  # the archive a frozen year was restored from
 
 
@@ -52,45 +63,93 @@ class BuiltSite:
 
 
 def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None, *,
-               wait: bool = True, on_wait: Callable[[str], None] | None = None) -> BuiltSite:
+               wait: bool = True, on_wait: Callable[[str], None] | None = None, jobs: int = 1,
+               regions: Iterable[str] = (), progress: Progress | None = None) -> BuiltSite:
     """Validate all data, build each year (restore the frozen ones from ``archives_dir``,
     by default ``archives/`` beside ``site_dir``), write the portal, then swap ``site_dir`` in.
 
+    A regional data folder is built region by region in ``jobs`` processes, each
+    region checking its own files; ``regions``: rebuild only these (and what lists
+    them), keeping the rest of the published site.
+
     Holds the site's lock from cleaning up to the swap: another build waits
     (``on_wait`` is told) or, without ``wait``, ``SiteBusy`` is raised."""
-    years = load_data(data_dir)  # raises DataError before anything is written
-    years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
+    layout = scan_data(data_dir)
+    only = _checked_regions(layout, regions, data_dir)
+    if layout.regions is None:
+        years: dict[int, YearData] = load_data(data_dir)  # raises DataError before anything is written
+        years = {year: data.without_positions() for year, data in years.items()}  # valid: no more messages
+    else:
+        years = {}  # each region's build loads and checks its own files
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
     extra = load_config(str(config_file)).extra
-    archives = frozen_archives(data_dir, years, extra.get("budget_frozen"), archives_dir)
+    archives = frozen_archives(data_dir, layout.files, extra.get("budget_frozen"), archives_dir)
     site_dir = site_dir.resolve()
     with site_lock(site_dir, wait=wait, on_wait=on_wait):
         _recover(site_dir)
-        built = _build_staged(years, archives, data_dir, site_dir, config_file)
+        plan = _Plan(layout, years, archives, data_dir, config_file, jobs, only, progress)
+        built = _build_staged(plan, site_dir)
     return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
 
 
-def _build_staged(years: dict[int, YearData], archives: dict[int, Path], data_dir: Path, site_dir: Path,
-                  config_file: Path) -> list[BuiltYear]:
+def _checked_regions(layout: DataLayout, regions: Iterable[str], data_dir: Path) -> frozenset[str] | None:
+    codes = frozenset(regions)
+    if not codes:
+        return None
+    if layout.regions is None:
+        raise DataError([Problem(data_dir, None, None, (), "数据不按地区存放（没有 regions.yaml），不能用 --region")])
+    unknown = sorted(c for c in codes if c not in layout.regions)
+    if unknown:
+        raise DataError([Problem(regions_path(data_dir), None, None, (), f"地区代码 {code} 不在其中")
+                         for code in unknown])
+    return codes
+
+
+@dataclass(frozen=True)
+class _Plan:
+    layout: DataLayout
+    years: dict[int, YearData]  # a county's years (a regional site's are loaded region by region)
+    archives: dict[int, Path]
+    data_dir: Path
+    config_file: Path
+    jobs: int
+    only: frozenset[str] | None
+    progress: Progress | None
+
+
+def _build_staged(plan: _Plan, site_dir: Path) -> list[BuiltYear]:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
         make_published(staging)  # mkdtemp's 0700 would reach the web server (403 for every page)
+        if plan.only is not None:
+            _link_copy(site_dir, staging)
         built = []
-        for year, data in sorted(years.items()):
+        years = sorted(plan.layout.files)
+        for year in years:
             target = staging / str(year)
-            if year in archives:
-                restore_year(archives[year], year, target)
+            if year in plan.archives:
+                if not target.exists():  # a rebuild of some regions keeps the frozen year as published
+                    restore_year(plan.archives[year], year, target)
+                built.append(BuiltYear(year, len(plan.layout.files[year]), None, plan.archives[year]))
+            elif plan.layout.regions is None:
+                data = plan.years[year]
+                _build_year(plan.config_file, plan.data_dir, target, year, plan.years)
+                write_build_info(target, year, publication_date(data), plan.data_dir)
+                built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units)))
             else:
-                _build_year(config_file, data_dir, target, year, years)
-                write_build_info(target, data, data_dir)
-            built.append(BuiltYear(year, len(data.units), sum(len(u.projects) for u in data.units),
-                                   archives.get(year)))
-        newest = max(years)
-        (staging / "index.html").write_text(
-            render("portal.html", newest=newest, years=sorted(years, reverse=True), year_title=year_title),
-            encoding="utf-8",
-        )
-        (staging / "versions.json").write_text(versions_json(years), encoding="utf-8")
+                regional = build_regional_year(plan.layout, plan.config_file, year, target,
+                                               build_part, jobs=plan.jobs, only=plan.only, progress=plan.progress)
+                _build_year_part(plan.config_file, target, regional)
+                _unlink(target / BUILD_INFO)  # a hard link to the published site's: never written through
+                write_build_info(target, year, year_date(regional), plan.data_dir)
+                built.append(BuiltYear(year, regional.unit_count, sum(f.projects for f in regional.facts.values())))
+        for name, text in (
+            ("index.html", render("portal.html", newest=max(years), years=sorted(years, reverse=True),
+                                  year_title=year_title)),
+            ("versions.json", versions_json(years)),
+        ):
+            _unlink(staging / name)
+            (staging / name).write_text(text, encoding="utf-8")
         _swap_in(staging, site_dir)
     except BaseException:
         close_all()
@@ -133,6 +192,56 @@ def versions_json(years) -> str:
     """The year selector's list (the format of mike's versions.json), newest first."""
     versions = [{"version": str(year), "title": f"{year}年度", "aliases": []} for year in sorted(years, reverse=True)]
     return json.dumps(versions, ensure_ascii=False, indent=2) + "\n"
+
+
+def build_part(config_file: Path, target: Path, part: object, extra: dict) -> None:
+    """One part of a regional year (a region's site, or the year's own) as its own
+    MkDocs build; its address below the site's is in ``extra["budget_path"]``."""
+    config = load_config(str(config_file), site_dir=str(target), strict=True)
+    if config.site_url:  # the published address of the part, for its canonical URLs and sitemap
+        config.site_url = f"{config.site_url.rstrip('/')}/{extra['budget_path']}/"
+    config.extra.update(extra, budget_part=part)
+    mkdocs_build(config)
+
+
+def _build_year_part(config_file: Path, year_dir: Path, regional: RegionalYear) -> None:
+    """The year's own site, built aside and moved in beside the regions' folders
+    (MkDocs empties the folder it builds into)."""
+    aside = year_dir.parent / f".year-{year_dir.name}"
+    shutil.rmtree(aside, ignore_errors=True)
+    build_part(config_file, aside, regional, {"budget_path": str(regional.year)})
+    for entry in aside.iterdir():
+        existing = year_dir / entry.name
+        if existing.is_dir() and not existing.is_symlink():
+            shutil.rmtree(existing)
+        else:
+            existing.unlink(missing_ok=True)  # a hard link to the published file: replaced, not written
+        entry.rename(existing)
+    aside.rmdir()
+
+
+def _link_copy(site_dir: Path, staging: Path) -> None:
+    """The published site as hard links: a rebuild of some regions replaces their
+    folders and the year's own files, and keeps the rest without copying it.
+    Nothing in the copy is ever written in place."""
+    if not site_dir.is_dir():
+        raise DataError([Problem(site_dir, None, None, (), "网站还没有生成过；请先不加 --region 完整生成一次")])
+    for folder, dirs, files in os.walk(site_dir):
+        source = Path(folder)
+        target = staging / source.relative_to(site_dir)
+        if source != site_dir:
+            target.mkdir()
+            shutil.copymode(source, target)
+        for name in files:
+            os.link(source / name, target / name, follow_symlinks=False)
+        for name in dirs:
+            if (source / name).is_symlink():
+                os.symlink(os.readlink(source / name), target / name)
+        dirs[:] = [name for name in dirs if not (source / name).is_symlink()]
+
+
+def _unlink(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def _build_year(config_file: Path, data_dir: Path, target: Path, year: int, years: dict[int, YearData]) -> None:

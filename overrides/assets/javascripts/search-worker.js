@@ -28,10 +28,15 @@
  * A query loads the manifest, the term files of its grams (which document
  * shards hold each gram, and how often), then the candidate shards best
  * first up to BUDGET bytes, and is answered over those shards' sections. A
- * shard is a script calling __shard(), loaded with importScripts, which the
- * iframe-worker shim also provides from file://. `region:名称` or
- * `region:代码` (also 地区:) in a query narrows it to a region and the
- * regions under it.
+ * shard is a script calling __shard(), loaded with importScripts, or from
+ * file:// (where the iframe-worker shim runs this script in an iframe) with a
+ * script element. A shard that cannot be loaded is left out of that query's
+ * answer, and asked for again by the next. `region:名称` or `region:代码`
+ * (also 地区:) in a query narrows it to a region and the regions under it.
+ *
+ * Text is handled by code point, as Python's searchable() does, so that
+ * characters outside the Basic Multilingual Plane (CJK Extension B names such
+ * as 𠮷, emoji) fold, hash and highlight alike on both sides.
  */
 "use strict"
 
@@ -57,11 +62,12 @@ let total = 1          /* Sections in the whole index, for BM25 weights */
 
 let shardBase = ""     /* Address of search/shards/ */
 let manifest = null
-const files = new Map()         /* Shard name → promise of its data */
+const files = new Map()         /* Shard name → promise of its data, null if it did not load */
 const arrived = new Map()       /* Shard name → resolve, until its script has run */
 const shardSections = new Map() /* Document shard number → its sections */
+const WAIT = 10000              /* ms a shard may take from file:// before search goes on without it */
 
-/* Called by every shard script. */
+/* Called by every shard script, with the name the manifest gives it. */
 function __shard(name, data) {
   const resolve = arrived.get(name)
   arrived.delete(name)
@@ -69,22 +75,50 @@ function __shard(name, data) {
 }
 self.__shard = __shard
 
-/* The shards' data, loading those not asked for before in one importScripts. */
-function load(names) {
-  const fresh = names.filter(name => !files.has(name))
-  for (const name of fresh)
-    files.set(name, new Promise(resolve => arrived.set(name, resolve)))
-  if (fresh.length) {
-    const urls = fresh.map(name => new URL(`${name}.js`, shardBase).href)
+/* A shard that did not load (or did not call __shard with its name): null,
+   and forgotten, so the next query asks for it again. */
+function missing(name, why) {
+  if (!arrived.has(name)) return
+  console.warn(`search: ${name}.js ${why}`)
+  files.delete(name)
+  __shard(name, null)
+}
+
+/* Run a shard's script. In a worker importScripts (which throws when the file
+   cannot be loaded); through the iframe-worker shim, in an iframe whose
+   importScripts waits forever for a missing file, a script element. */
+function run(name) {
+  const url = new URL(`${name}.js`, shardBase).href
+  if (typeof WorkerGlobalScope !== "undefined") {
     try {
-      const loading = importScripts(...urls)  /* a promise in the iframe-worker shim */
-      if (loading && loading.catch) loading.catch(err => console.warn("search shards", err))
+      importScripts(url)
     } catch (err) {
-      for (const name of fresh) files.delete(name)
-      throw err
+      missing(name, err.message)
     }
+    missing(name, "did not call __shard")
+    return
   }
-  return Promise.all(names.map(name => files.get(name)))
+  const script = document.createElement("script")
+  const timer = setTimeout(() => missing(name, "timed out"), WAIT)
+  script.onload = () => { clearTimeout(timer); missing(name, "did not call __shard") }
+  script.onerror = () => { clearTimeout(timer); missing(name, "could not be loaded") }
+  script.src = url
+  document.body.appendChild(script)
+}
+
+/* The shards' data (null for one that did not load), loading those not asked for before. */
+function load(names) {
+  const fresh = [...new Set(names.filter(name => !files.has(name)))]
+  for (const name of fresh) files.set(name, new Promise(resolve => arrived.set(name, resolve)))
+  const data = Promise.all(names.map(name => files.get(name)))
+  fresh.forEach(run)
+  return data
+}
+
+/* A document shard's name: its file relative to search/shards/, without ".js"
+   (a region's shards may be in its own folder), or d<number> beside the manifest. */
+function documentName(n) {
+  return manifest.shards[n][2] ?? `d${n}`
 }
 
 /* Term file of a gram: search_shards.gram_hash. */
@@ -113,22 +147,27 @@ function allBigrams(term) {
   return chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
 }
 
-/* Shard number → how often the gram occurs there. */
+/* Shard number → how often the gram occurs there; null when its term file did not load. */
 async function postings(grams) {
-  const data = await load([...new Set(grams.map(gramFile))])
-  const byFile = new Map([...new Set(grams.map(gramFile))].map((name, i) => [name, data[i]]))
+  const names = [...new Set(grams.map(gramFile))]
+  const data = await load(names)
+  const byFile = new Map(names.map((name, i) => [name, data[i]]))
   return grams.map(gram => {
-    const flat = byFile.get(gramFile(gram))[gram] || []
+    const file = byFile.get(gramFile(gram))
+    if (!file) return null
+    const flat = file[gram] || []
     const held = new Map()
     for (let i = 0, shard = 0; i < flat.length; i += 2) held.set(shard += flat[i], flat[i + 1])
     return held
   })
 }
 
-/* Shards holding every gram, with the smallest count (at most the term's). */
+/* Shards holding every gram, with the smallest count (at most the term's);
+   grams whose term file did not load are not known to narrow anything. */
 function intersect(maps) {
-  const [first, ...rest] = maps
+  const [first, ...rest] = maps.filter(map => map)
   const result = new Map()
+  if (!first) return result
   for (const [shard, count] of first) {
     let least = count
     for (const map of rest) least = Math.min(least, map.get(shard) || 0)
@@ -159,7 +198,7 @@ async function candidates(terms) {
   /* No term is held anywhere: shards holding any of their bigrams (pieces). */
   const scores = new Map()
   for (const map of await postings(terms.flatMap(allBigrams)))
-    for (const [shard, count] of map) scores.set(shard, (scores.get(shard) || 0) + count)
+    for (const [shard, count] of map || []) scores.set(shard, (scores.get(shard) || 0) + count)
   return scores
 }
 
@@ -201,9 +240,9 @@ async function sectionsFor(terms, regions) {
     chosen.push(n)
   }
   const fresh = chosen.filter(n => !shardSections.has(n))
-  const data = await load(fresh.map(n => `d${n}`))
-  fresh.forEach((n, i) => shardSections.set(n, makeSections(data[i])))
-  return chosen.sort((a, b) => a - b).flatMap(n => shardSections.get(n))
+  const data = await load(fresh.map(documentName))
+  fresh.forEach((n, i) => data[i] && shardSections.set(n, makeSections(data[i])))
+  return chosen.sort((a, b) => a - b).flatMap(n => shardSections.get(n) || [])
 }
 
 /* `region:…` or `地区：…` terms, and the rest of the query. */
@@ -213,10 +252,23 @@ function splitQuery(query) {
   return { rest, regions }
 }
 
+/* The manifest, loaded again by a query if it did not load at set-up. */
+async function loadManifest() {
+  if (!manifest) {
+    const [data] = await load(["manifest"])
+    if (data && !manifest) {
+      manifest = data
+      total = data.sections
+      averageLength = data.averageLength || 1
+    }
+  }
+  return manifest
+}
+
 async function answer(query) {
   const { rest, regions } = splitQuery(query)
   const terms = normaliseQuery(rest)
-  if (!terms.length) return { items: [] }
+  if (!terms.length || !await loadManifest()) return { items: [] }
   use(await sectionsFor(terms, regions))
   return search(terms)
 }
@@ -252,11 +304,19 @@ function plainText(html) {
    300-unit index took most of the first search on a slow phone. */
 const foldCache = new Map()
 
+/* One code point, one or two UTF-16 code units. */
+function single(text) {
+  return text.length === 1 || (text.length === 2 && text.codePointAt(0) > 0xffff)
+}
+
+/* A character (code point) folded as search_shards.searchable folds it: NFKC
+   and lower case when that is one code point (𝐀 → a, U+2F800 → 丽), else
+   lower case alone. The result may be longer or shorter in UTF-16 units. */
 function normaliseChar(ch) {
   let result = foldCache.get(ch)
   if (result === undefined) {
     const nfkc = ch.normalize("NFKC").toLowerCase()
-    result = nfkc.length === 1 ? nfkc : ch.toLowerCase()
+    result = single(nfkc) ? nfkc : ch.toLowerCase()
     foldCache.set(ch, result)
   }
   return result
@@ -269,36 +329,36 @@ function isSpace(code) {
     code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
 }
 
-/* Folded form of one UTF-16 code unit or pair, as many units long as the original. */
-function foldedCodes(raw, at, length) {
-  const code = raw.charCodeAt(at)
-  if (length === 1 && code >= 0x4e00 && code <= 0x9fff) return code  /* CJK ideographs fold to themselves */
-  if (length === 1 && code < 0x80) return code >= 0x41 && code <= 0x5a ? code + 32 : code
-  const ch = raw.slice(at, at + length)
-  const result = normaliseChar(ch)
-  return result.length === length ? result : ch
+function isHigh(code) { return code >= 0xd800 && code < 0xdc00 }
+
+function isLow(code) { return code >= 0xdc00 && code < 0xe000 }
+
+/* `at` moved back to the start of the character it falls inside. */
+function charStart(text, at) {
+  return at > 0 && at < text.length && isLow(text.charCodeAt(at)) && isHigh(text.charCodeAt(at - 1)) ? at - 1 : at
 }
 
-/* Scratch buffers for the two strings being built, grown when needed. */
+/* Scratch buffers for the two strings being built, grown when needed: a
+   character folds into at most two code units per unit (İ → i̇, 𝐀 → a). */
 let displayBuffer = new Uint16Array(1024)
-let normBuffer = new Uint16Array(1024)
+let normBuffer = new Uint16Array(2048)
 const utf16 = new TextDecoder("utf-16le")
 
 /*
  * The searchable form of a display string: NFKC-folded, lower-case, white
  * space and jieba's word separators (DEL or U+200B) removed. With `detail`,
- * also `map[i]`, the display index of searchable code unit i, and
- * `bounds[i]`, 1 where a word starts. Built code unit by code unit in typed
- * arrays: one array per character of a 300-unit index kept the garbage
- * collector busy for most of the set-up on a slow phone.
+ * also `map[i]`, the display index where the character of searchable code
+ * unit i starts, and `bounds[i]`, 1 where a word starts. Built code unit by
+ * code unit in typed arrays: one array per character of a 300-unit index
+ * kept the garbage collector busy for most of the set-up on a slow phone.
  */
 function prepare(raw, detail) {
   if (displayBuffer.length < raw.length) {
     displayBuffer = new Uint16Array(raw.length * 2)
-    normBuffer = new Uint16Array(raw.length * 2)
+    normBuffer = new Uint16Array(raw.length * 4)
   }
-  const map = detail ? new Uint32Array(raw.length) : null
-  const bounds = detail ? new Uint8Array(raw.length + 1) : null
+  const map = detail ? new Uint32Array(raw.length * 2) : null
+  const bounds = detail ? new Uint8Array(raw.length * 2 + 1) : null
   let shown = 0
   let count = 0
   let boundary = true
@@ -312,16 +372,21 @@ function prepare(raw, detail) {
       boundary = true
       continue
     }
-    const length = code >= 0xd800 && code < 0xdc00 && i + 1 < raw.length ? 2 : 1
-    const folded = foldedCodes(raw, i, length)
-    for (let k = 0; k < length; k++) {
-      if (detail) {
-        map[count] = shown
-        bounds[count] = boundary && k === 0 ? 1 : 0
-      }
-      normBuffer[count++] = typeof folded === "number" ? folded : folded.charCodeAt(k)
-      displayBuffer[shown++] = raw.charCodeAt(i + k)
+    const length = isHigh(code) && isLow(raw.charCodeAt(i + 1)) ? 2 : 1
+    const start = count
+    if (length === 1 && code >= 0x4e00 && code <= 0x9fff) {
+      normBuffer[count++] = code  /* CJK ideographs fold to themselves */
+    } else if (length === 1 && code < 0x80) {
+      normBuffer[count++] = code >= 0x41 && code <= 0x5a ? code + 32 : code
+    } else {
+      const folded = normaliseChar(raw.slice(i, i + length))
+      for (let k = 0; k < folded.length; k++) normBuffer[count++] = folded.charCodeAt(k)
     }
+    if (detail) {
+      for (let k = start; k < count; k++) map[k] = shown
+      bounds[start] = boundary ? 1 : 0
+    }
+    for (let k = 0; k < length; k++) displayBuffer[shown++] = raw.charCodeAt(i + k)
     i += length - 1
     boundary = false
     spaced = false
@@ -411,14 +476,15 @@ function aligned(field, at, length) {
   return field.bounds[at] === 1 && field.bounds[at + length] === 1
 }
 
-/* Cut a term nobody holds into the longest pieces that occur in the site. */
+/* Cut a term nobody holds into the longest pieces (of whole characters) that occur in the site. */
 function pieces(term) {
+  const chars = [...term]
   const found = []
-  for (let i = 0; i < term.length;) {
-    let j = term.length
-    while (j > i + 1 && !corpus.includes(term.slice(i, j))) j--
-    if (j > i + 1 || (term.length === 1 && corpus.includes(term))) {
-      found.push(term.slice(i, j))
+  for (let i = 0; i < chars.length;) {
+    let j = chars.length
+    while (j > i + 1 && !corpus.includes(chars.slice(i, j).join(""))) j--
+    if (j > i + 1 || (chars.length === 1 && corpus.includes(term))) {
+      found.push(chars.slice(i, j).join(""))
       i = j
     } else {
       i++
@@ -548,8 +614,9 @@ function marked(field, positions, needles, from, to) {
   const inside = new Uint8Array(to - from)
   positions.forEach((starts, n) => {
     for (const at of starts) {
+      const end = field.map[at + needles[n].length - 1]  /* where the last character starts */
       const first = Math.max(field.map[at], from)
-      const last = Math.min(field.map[at + needles[n].length - 1], to - 1)
+      const last = Math.min(end + (isHigh(field.display.charCodeAt(end)) ? 1 : 0), to - 1)
       for (let i = first; i <= last; i++) inside[i - from] = 1
     }
   })
@@ -573,8 +640,8 @@ function render(section, score, found, needles, termState) {
   const display = section.text.display
   const first = Math.min(...textPositions.flat().map(at => section.text.map[at]), Infinity)
   const centre = Number.isFinite(first) ? first : 0
-  const from = Math.max(0, centre - SNIPPET / 3)
-  const to = Math.min(display.length, from + SNIPPET)
+  const from = charStart(display, Math.max(0, centre - SNIPPET / 3))
+  const to = charStart(display, Math.min(display.length, from + SNIPPET))
   let text = marked(section.text, textPositions, needles, from, to)
   if (text) text = `<p>${from > 0 ? "…" : ""}${text}${to < display.length ? "…" : ""}</p>`
 
@@ -618,12 +685,7 @@ addEventListener("message", ev => {
     case SETUP:
       /* search-lazy.js sends the address of search/shards/. */
       shardBase = message.data.shards
-      load(["manifest"]).then(([data]) => {
-        manifest = data
-        total = data.sections
-        averageLength = data.averageLength || 1
-        postMessage({ type: READY })
-      }, err => console.warn("search index", err))
+      loadManifest().then(() => postMessage({ type: READY }))
       break
     case QUERY:
       pending = message.data
