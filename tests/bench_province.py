@@ -218,7 +218,7 @@ def floor_configs(year_site: Path, region_codes: set[str], work: Path) -> list[P
 
 def section_texts(year_site: Path) -> dict[str, str]:
     """Location in the year (``130101/230001/index.html#…``) → title and text of each
-    indexed section, white space removed: from the whole indexes, else the shards."""
+    indexed section, white space removed: from the whole indexes and the shards."""
     texts: dict[str, str] = {}
 
     def add(docs: list[dict], search_dir: Path) -> None:
@@ -230,10 +230,9 @@ def section_texts(year_site: Path) -> dict[str, str]:
 
     for index in year_site.rglob("search/search_index.json"):
         add(json.loads(index.read_text("utf-8"))["docs"], index.parent)
-    if not texts:
-        for shard in year_site.rglob("search/shards/d*.js"):
-            script = shard.read_text("utf-8")
-            add(json.loads(script[script.index(",") + 1:script.rindex(")")]), shard.parent.parent)
+    for shard in year_site.rglob("search/shards/d*.js"):  # a region's site keeps only its shards
+        script = shard.read_text("utf-8")
+        add(json.loads(script[script.index(",") + 1:script.rindex(")")]), shard.parent.parent)
     return texts
 
 
