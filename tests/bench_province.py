@@ -8,7 +8,7 @@ Measured, in a temporary folder:
 
 * ``budget-site build --jobs 2``: wall time and peak memory of the whole
   process tree, workers included, as PSS (``/proc/<pid>/smaps_rollup``: a page
-  shared by forked processes counted once, split among them) and, for
+  shared by several processes counted once, split among them) and, for
   comparison, as summed RSS (which counts shared pages in every process);
 * the floor: plain MkDocs with the same Material theme, search plugin and
   overrides and no hooks, building the very same pages split the same way
@@ -18,9 +18,10 @@ Measured, in a temporary folder:
 * pages, the largest page, the year home; ``budget-site check`` (loading and
   checking the data, part of every build);
 * ``budget-site build --region <county>`` after editing one unit of that
-  county (the change checked on its page);
+  county (the change checked on its page), then the same under cProfile in
+  one process: which packages its time goes to;
 * in Debian's Chromium, the site served on 127.0.0.1 with gzip: what the
-  first search transfers, and the time from the last keystroke of a first
+  first search transfers, and the time from entering the query of a first
   search to the first result with the CPU slowed 4× (CDP
   ``Emulation.setCPUThrottlingRate``; Chromium does not slow Web Workers, so
   the worker's own search runs at full speed), for five queries;
