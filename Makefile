@@ -78,7 +78,7 @@ bench-phone: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench_phone.py
 
 # Only the province: 10,000 units in 100 regions built with --jobs 2, against plain
-# MkDocs on the same pages, then searched in Chromium (about an hour on 2 cores).
+# MkDocs on the same pages, then searched in Chromium (an hour or more on 2 cores).
 bench-province: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench.py --section province
 
