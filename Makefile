@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve bench bench-phone bench-import fuzz soak libreoffice chromium cjk-fonts nginx axe clean
+.PHONY: site test lint serve bench bench-phone bench-import bench-province fuzz soak libreoffice chromium cjk-fonts nginx axe clean
 
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
@@ -68,13 +68,19 @@ soak: $(VENV)/.installed-test
 	$(BIN)/python tests/soak.py
 
 # Build time, memory, page and search sizes at 100, 300 and 1000 units, the import of
-# 100 PDFs, then the phone section; writes README's tables.
+# 100 PDFs, a province of 10,000 units in 100 regions, then the phone section; writes
+# README's tables.
 bench: $(VENV)/.installed-test chromium libreoffice
 	$(BIN)/python tests/bench.py
 
 # The phone section alone: a 300-unit county on slow 3G with 4x CPU slowdown.
 bench-phone: $(VENV)/.installed-test chromium
 	$(BIN)/python tests/bench_phone.py
+
+# Only the province: 10,000 units in 100 regions built with --jobs 2, against plain
+# MkDocs on the same pages, then searched in Chromium (an hour or more on 2 cores).
+bench-province: $(VENV)/.installed-test chromium
+	$(BIN)/python tests/bench.py --section province
 
 # Only the import of a folder of 100 PDFs (made with LibreOffice from Word files).
 bench-import: $(VENV)/.installed-test libreoffice

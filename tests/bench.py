@@ -37,7 +37,10 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,6 +54,7 @@ from budget_site.downloads import size_text  # noqa: E402
 from budget_site.loading import load_data  # noqa: E402
 from budget_site.pages import plan_year  # noqa: E402
 
+from browsing import RESULTS  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import write_units  # noqa: E402
 
@@ -81,19 +85,38 @@ class Row:
         return self.build_s / self.floor_s
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident KB of a process and all its descendants (the build's worker processes)."""
-    total = 0
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (the build's worker processes)."""
+    pids = [pid]
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
-                total += tree_rss_kb(int(child))
+                pids += tree_pids(int(child))
     except (FileNotFoundError, ProcessLookupError):
         pass
-    return total
+    return pids
+
+
+def _proc_kb(path: str, field: str) -> int:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident KB of a process and its descendants, summed: pages that forked
+    workers share with their parent are counted once in each."""
+    return sum(_proc_kb(f"/proc/{p}/status", "VmRSS:") for p in tree_pids(pid))
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its descendants: each shared page
+    divided among the processes sharing it, so the sum is what the tree really holds."""
+    return sum(_proc_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree_pids(pid))
 
 
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
@@ -112,18 +135,20 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and its children every 50 ms while
-    the ``with`` block runs; ``kb`` is the highest sum seen."""
+    """Samples the memory of a process and its children every ``interval`` seconds
+    while the ``with`` block runs (``sample``: summed RSS by default); ``kb`` is the highest seen."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, sample: Callable[[int], int] = tree_rss_kb, interval: float = 0.05):
         self.pid = pid
+        self.sample = sample
+        self.interval = interval
         self.kb = 0
         self._done = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        while not self._done.wait(0.05):
-            self.kb = max(self.kb, tree_rss_kb(self.pid))
+        while not self._done.wait(self.interval):
+            self.kb = max(self.kb, self.sample(self.pid))
 
     def __enter__(self) -> PeakMemory:
         self._sampler.start()
@@ -193,33 +218,54 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class NoResult(Exception):
+    """A search that should find something answered that it found nothing."""
+
+
+@contextmanager
+def served(site: Path):
+    """``site`` served gzip-compressed on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def first_search(site: Path) -> tuple[float, float]:
     """KB transferred for the first search and ms from navigation to the first result."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            # The worker fetches the index itself (search-lazy.js): count what the page and
-            # its worker received, headers included, as the page's own timeline misses the latter.
-            sizes: list[int] = []
-            page.on("requestfinished", lambda request: "search" in request.url and sizes.append(
-                sum(request.sizes()[key] for key in ("responseBodySize", "responseHeadersSize"))))
-            page.goto(f"{base}/{YEAR}/?q={QUERY}")
-            page.wait_for_selector(".md-search-result__item", timeout=120000)
-            elapsed = page.evaluate("performance.now()")
-            page.wait_for_load_state("networkidle")
-            transferred = sum(sizes)
+    with served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return search_download(browser, base)
+        finally:
             browser.close()
+
+
+def search_download(browser, base: str, query: str = QUERY) -> tuple[float, float]:
+    """KB a new reader's browser transfers for a search link on the year home
+    (``?q=``), and ms from navigation to the first result."""
+    page = browser.new_page()
+    try:
+        # The worker fetches the index itself (search-lazy.js): count what the page and
+        # its worker received, headers included, as the page's own timeline misses the latter.
+        sizes: list[int] = []
+        page.on("requestfinished", lambda request: "search" in request.url and sizes.append(
+            sum(request.sizes()[key] for key in ("responseBodySize", "responseHeadersSize"))))
+        page.goto(f"{base}/{YEAR}/?q={urllib.parse.quote(query)}")
+        page.wait_for_function(RESULTS, polling=20, timeout=120000)
+        elapsed = page.evaluate("performance.now()")
+        if not page.query_selector(".md-search-result__item"):
+            raise NoResult(f"no search result for {query!r} at {page.url}")
+        page.wait_for_load_state("networkidle")
+        return sum(sizes) / 1024, elapsed
     finally:
-        server.shutdown()
-        server.server_close()
-    return transferred / 1024, elapsed
+        page.close()
 
 
 def free_port() -> int:
@@ -417,10 +463,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="builds per N (median); 1 above 300 units")
     parser.add_argument("--serve-at", type=int, default=300, help="N at which to time a serve rebuild")
     parser.add_argument("--no-readme", action="store_true")
-    parser.add_argument("--section", choices=["all", "build", "import", "phone"], default="all",
-                        help="build: the site at N units; import: a folder of PDFs; phone: bench_phone.py "
-                             "(default: all three)")
+    parser.add_argument("--section", choices=["all", "build", "import", "province", "phone"], default="all",
+                        help="build: the site at N units; import: a folder of PDFs; province: 10,000 units in "
+                             "100 regions (bench_province.py); phone: bench_phone.py (default: all four)")
     parser.add_argument("--documents", type=int, default=100, help="PDFs in the import section")
+    parser.add_argument("--province", type=int, nargs=2, default=[100, 100], metavar=("REGIONS", "UNITS"),
+                        help="regions and units per region in the province section")
     args = parser.parse_args()
     if args.section in ("all", "import"):
         text = bench_import(args.documents)
@@ -429,6 +477,8 @@ def main() -> None:
             write_readme(text, "bench-import")
     if args.section in ("all", "build"):
         build_section(args)
+    if args.section in ("all", "province"):
+        province_section(args)
     if args.section in ("all", "phone"):
         phone_section(args)
 
@@ -449,6 +499,16 @@ def build_section(args: argparse.Namespace) -> None:
     print(text)
     if not args.no_readme:
         write_readme(text)
+
+
+def province_section(args: argparse.Namespace) -> None:
+    import bench_province
+
+    with tempfile.TemporaryDirectory(prefix="budget-bench-province-") as folder:
+        text = bench_province.run(Path(folder), *args.province)
+    print(text)
+    if not args.no_readme:
+        write_readme(text, "bench-province")
 
 
 def phone_section(args: argparse.Namespace) -> None:

@@ -17,13 +17,10 @@ bench-phone markers.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -33,10 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import YEAR, GzipHandler, write_readme  # noqa: E402
+from bench import YEAR, served, write_readme  # noqa: E402
 
 from budget_site.site_build import build_site  # noqa: E402
 
+from browsing import RESULTS  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import write_units  # noqa: E402
 
@@ -54,8 +52,6 @@ GOAL_TABLE_DRAWN = """() => {
   const table = document.querySelector('.budget-indicators table');
   return table && table.checkVisibility() && getComputedStyle(table).display === 'block' && performance.now();
 }"""
-RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
-           " return m && /结果|没有找到/.test(m.textContent) }")
 
 
 @dataclass
@@ -65,18 +61,6 @@ class PhoneRow:
     first_view_kb: float
     search_http_ms: float
     search_file_ms: float
-
-
-@contextmanager
-def served(site: Path):
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager

@@ -4,6 +4,7 @@ page requested and what went wrong."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,24 @@ BLOCKING = {"serious", "critical"}  # axe-core impacts that fail a test
 # Material's result list says how many results it found, or that it found none.
 RESULTS = ("() => { const m = document.querySelector('.md-search-result__meta');"
            " return m && /结果|没有找到/.test(m.textContent) }")
+
+
+QUERIES = ROOT / "tests" / "search_queries.tsv"
+
+
+def squash(text: str) -> str:
+    """White space and the index's word boundaries (search_index.WORD_BOUNDARY) removed."""
+    return re.sub(r"[\s\u200b\x7f]+", "", text)
+
+
+def read_queries() -> list[tuple[str, str]]:
+    """The search queries a reader makes and the text the right result holds (search_queries.tsv)."""
+    rows = []
+    for line in QUERIES.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            query, expected = line.split("\t")
+            rows.append((query, expected))
+    return rows
 
 
 class Recorder:

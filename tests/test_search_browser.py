@@ -20,29 +20,14 @@ import pytest
 
 from budget_site.site_build import build_site
 
-from browsing import RESULTS
+from browsing import RESULTS, read_queries, squash
 from conftest import ROOT, serve_directory
 from synthetic import write_units
 
 pytestmark = pytest.mark.browser
 
-QUERIES = Path(__file__).with_name("search_queries.tsv")
 UNITS = 100
 TOP = 5
-
-
-def squash(text: str) -> str:
-    """White space and the index's word boundaries (search_index.WORD_BOUNDARY) removed."""
-    return re.sub(r"[\s\u200b\x7f]+", "", text)
-
-
-def read_queries() -> list[tuple[str, str]]:
-    rows = []
-    for line in QUERIES.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            query, expected = line.split("\t")
-            rows.append((query, expected))
-    return rows
 
 
 @pytest.fixture(scope="module")
