@@ -128,14 +128,16 @@ function gramFile(gram) {
   return `t${value}`
 }
 
-/* Grams whose shards hold every shard that holds the term: bigrams spread
-   over it, at most MAX_GRAMS (each may cost a term file to load). */
+/* Grams whose shards hold every shard that holds the term: its bigrams, at
+   most MAX_GRAMS spread over it (each may cost a term file to load). Every
+   bigram, not every other one: in a province the common ones (群众, 进京) are
+   in most shards, and the rare one between them (众进) is what finds the
+   few shards that hold the phrase. */
 function coverGrams(term) {
   const chars = [...term]
   if (chars.length < 2) return chars
   const starts = []
-  for (let i = 0; i + 2 <= chars.length; i += 2) starts.push(i)
-  if (chars.length % 2) starts.push(chars.length - 2)
+  for (let i = 0; i + 2 <= chars.length; i += 1) starts.push(i)
   const kept = starts.length <= MAX_GRAMS ? starts
     : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) =>
         starts[Math.round(k * (starts.length - 1) / (MAX_GRAMS - 1))]))]
