@@ -111,12 +111,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _search_regions = [RegionEntry(r.code, r.name, r.parent) for r in part.regions.regions]
         year = part.year
     else:
-        data = part.data if isinstance(part, RegionSite) else part
         if isinstance(part, RegionSite):
+            data = part.data
             _plan = plan_region_site(part, directory_urls=urls, download_size=size_marker)
             # Search, the year selector and search results work from the year's root.
             config.extra["budget_year_root"] = ".."
         else:
+            data = part
             _plan = plan_year(part, directory_urls=urls, previous=previous, download_size=size_marker)
         _date = publication_date(data)
         # Worker processes start on the downloads (CSV, XLSX, JSON, data package, schemas)
@@ -143,7 +144,7 @@ def _first_page(entry) -> tuple[str, str | None]:
         return entry, entry
     title, value = next(iter(entry.items()))
     if isinstance(value, list):
-        value = next((uri for uri in map(lambda e: _first_page(e)[1], value) if uri), None)
+        value = next((uri for _, uri in map(_first_page, value) if uri), None)
     return title, value
 
 
@@ -329,7 +330,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     index = site / "search" / "search_index.json"
     if index.is_file():
         compact = compact_search_index(index.read_text("utf-8"))
-        index.write_text(compact, encoding="utf-8")
+        if isinstance(_part, RegionSite):  # only the year's search is ever loaded: no whole index per region
+            index.unlink()
+        else:
+            index.write_text(compact, encoding="utf-8")
         _write_search_shards(index.parent, compact)
     if isinstance(_part, RegionSite):
         (site / FACTS_FILE).write_text(region_file(
@@ -346,8 +350,6 @@ def _write_search_shards(folder: Path, compact: str) -> None:
     if isinstance(_part, RegionSite):
         shards, postings = region_search_files(compact, _part.code)
         (folder / REGION_POSTINGS).write_text(postings, encoding="utf-8")
-        # Only the year's search is ever loaded: no whole index (nor its file:// copy) per region.
-        (folder / "search_index.json").unlink()
     elif isinstance(_part, RegionalYear):
         records = ((_part.year_dir / code / "search" / REGION_POSTINGS).read_text("utf-8")
                    for code in region_order(_part))

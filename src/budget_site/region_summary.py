@@ -119,8 +119,10 @@ def summarise_regions(data: YearData, previous: YearData | None) -> tuple[Region
 
 def _facts_by_region(data: YearData, regions: Regions | None = None) -> dict[str, RegionFacts]:
     regions = regions or data.regions
-    return {r.code: facts_of(r.code, YearData(data.year, tuple(u for u in data.units if u.region == r.code)))
-            for r in regions.regions}
+    units: dict[str | None, list] = {}
+    for unit in data.units:  # one pass, not one per region
+        units.setdefault(unit.region, []).append(unit)
+    return {r.code: facts_of(r.code, YearData(data.year, tuple(units.get(r.code, ())))) for r in regions.regions}
 
 
 def regional_year_of(data: YearData, previous: YearData | None, year_dir: Path) -> RegionalYear:

@@ -83,11 +83,11 @@ class JoinedYearFiles:
         self._sizes: dict[str, int] | None = None
 
     def size(self, path: str) -> int:
-        if self._sizes is None:
-            self._sizes = write_regional_year_files(self._year, self._site_dir)
+        self.finish()
         return self._sizes[path]
 
     def finish(self) -> None:
+        """Write the files, once."""
         if self._sizes is None:
             self._sizes = write_regional_year_files(self._year, self._site_dir)
 
