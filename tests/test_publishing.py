@@ -211,13 +211,47 @@ def test_a_stopped_build_cleans_up_by_itself(tmp_path, county, sig):
     site = tmp_path / "site"
     build = start_build(county[0], site)
     deadline = time.monotonic() + 120
-    while not KILL_POINTS["pages"](site) and time.monotonic() < deadline:
+    while not KILL_POINTS["pages"](site) and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert build.poll() is None, "the build ended before it could be stopped"
     build.send_signal(sig)
     _, err = build.communicate(timeout=120)
     assert build.returncode == 130 and "已中断" in err and "Traceback" not in err
     assert wait_until_no_process(build.pid) == []
     assert staging_folders(site) == [] and not site.exists()
+
+
+# Python raises the KeyboardInterrupt of Ctrl-C wherever the build happens to be; inside a
+# finaliser (a __del__ collected at that moment, as zipfile's and openpyxl's objects have)
+# it is only printed as "Exception ignored", and the build would go on to publish.
+SWALLOWED_INTERRUPT = """
+import os, signal, sys
+from budget_site import cli, site_build
+
+class Finaliser:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs here, inside __del__
+            pass
+
+real_versions_json = site_build.versions_json
+
+def versions_json(years):
+    Finaliser()
+    return real_versions_json(years)
+
+site_build.versions_json = versions_json  # called after the pages, before the swap
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_an_interruption_swallowed_by_a_finaliser_still_stops_the_build(tmp_path, county):
+    site = tmp_path / "site"
+    build = subprocess.run([str(CLI.with_name("python")), "-c", SWALLOWED_INTERRUPT, "build", "--data", str(county[0]),
+                            "--site", str(site)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 130, build.stderr
+    assert "已中断" in build.stderr and "Traceback" not in build.stderr and "Exception ignored" not in build.stderr
+    assert not site.exists() and staging_folders(site) == []
 
 
 # ---------------------------------------------------------------- full and read-only disks

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import interruption
 from .filesystem import make_published
 from .loading import data_files
 from .model import YearData
@@ -168,6 +169,7 @@ def archive_year(site_dir: Path, year: int, archives_dir: Path, force: bool = Fa
         sum_temp.write_text(f"{digest}  {target.name}\n", encoding="utf-8")
         for temp in (zip_temp, sum_temp):
             make_published(temp)  # mkstemp makes it private; an archive is for everyone who keeps the site
+        interruption.check()
         zip_temp.replace(target)
         sum_temp.replace(checksum_path(target))
     finally:

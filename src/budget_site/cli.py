@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 
+from . import interruption
 from .filesystem import describe_os_error
 from .lint import lint_year
 from .loading import load_data
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _stop_cleanly_on_sigterm()
+    interruption.install()
     try:
         if args.command == "check":
             return _check(args.data, args.strict, args.report, args.site_url or args.site, args.config, args.archives)
@@ -124,15 +124,6 @@ _WRITES = {
     "archive": ("archives", "未归档，原有归档保持不变。"),
     "template": ("out", "工作簿没有写出。"),
 }
-
-
-def _stop_cleanly_on_sigterm() -> None:
-    """SIGTERM (``kill``, a service manager stopping a job) ends the command like
-    Ctrl-C, so its clean-up runs: staging folder removed, workers stopped."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _positive(text: str) -> int:

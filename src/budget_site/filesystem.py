@@ -21,6 +21,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from . import interruption
+
 _umask_lock = threading.Lock()
 
 
@@ -110,6 +112,7 @@ def write_atomically(target: Path, content: bytes, replace: bool) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             os.fchmod(out.fileno(), file_mode())
+        interruption.check()
         if replace:
             os.replace(temporary, target)
         else:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import interruption
 from .archive import (
     BUILD_INFO,
     ArchiveError,
@@ -153,6 +154,7 @@ def _build_staged(plan: _Plan, site_dir: Path) -> list[BuiltYear]:
         ):
             _unlink(staging / name)
             (staging / name).write_text(text, encoding="utf-8")
+        interruption.check()  # a Ctrl-C swallowed on the way must not publish
         _swap_in(staging, site_dir)
     except BaseException:
         close_all()
