@@ -116,6 +116,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             _plan = plan_region_site(part, directory_urls=urls, download_size=size_marker)
             # Search, the year selector and search results work from the year's root.
             config.extra["budget_year_root"] = ".."
+            config.extra["budget_search_region"] = part.code  # its readers' search prefers its results
         else:
             data = part
             _plan = plan_year(part, directory_urls=urls, previous=previous, download_size=size_marker)

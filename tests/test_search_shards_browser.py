@@ -56,9 +56,9 @@ def big_regional_site(tmp_path_factory):
     return root / "site"
 
 
-def search(page, base: str, query: str, found: bool = True) -> list[str]:
-    """The result links of a search link (?q=) opened on the year home."""
-    page.goto(f"{base}/2023/index.html?q={quote(query)}")
+def search(page, base: str, query: str, found: bool = True, on: str = "2023") -> list[str]:
+    """The result links of a search link (?q=) opened on the year home (or the home ``on``)."""
+    page.goto(f"{base}/{on}/index.html?q={quote(query)}")
     page.wait_for_function("() => document.querySelector('.md-search-result__link')" if found else RESULTS,
                            timeout=30000)
     return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
@@ -119,6 +119,22 @@ def test_region_narrows_search_to_a_region_and_those_under_it(big_regional_site,
     assert city and all(re.search(r"/2023/1301\d\d/", url) for url in city)
     assert {url.split("/2023/")[1].split("/")[0] for url in city} != {"130103"}
     assert nowhere == []
+
+
+def test_a_region_s_readers_find_its_own_results_first(big_regional_site, browser):
+    page = browser.new_page()
+    with serve_directory(big_regional_site) as base:
+        from_year = search(page, base, "信访局")
+        from_county = search(page, base, "信访局", on=f"2023/{REFERENCE_REGION}")
+        from_other = search(page, base, "博野县信访局", on="2023/130103")
+    page.close()
+    regions = [url.split("/2023/")[1].split("/")[0] for url in from_county]
+    # Many counties have a 信访局: on the county's pages its own come first, the reference among them.
+    assert len({url.split("/2023/")[1].split("/")[0] for url in from_year}) > 1
+    assert regions[0] == REFERENCE_REGION and len(set(regions)) > 1, regions
+    assert any(f"/2023/{REFERENCE_REGION}/230001/" in url for url in from_county[:5]), from_county[:5]
+    # What only another region holds is still found.
+    assert from_other[0].startswith(f"{base}/2023/{REFERENCE_REGION}/230001/"), from_other[:3]
 
 
 # ------------------------------------------------------------------------

@@ -13,13 +13,16 @@
    asks, then starts the real worker (from files, the iframe-worker shim that
    the offline plugin loaded first) and sends it
    Material's SETUP message (with the address of the index's shards instead
-   of the index: see setupMessage); the worker answers READY and Material's search
+   of the index, and on a region's pages its code: see setupMessage); the worker answers READY and Material's search
    box, results and ?q= links work as before. */
 (function () {
   "use strict"
 
   var SETUP = 0  /* Material's SearchMessageType.SETUP */
-  var config = JSON.parse(document.getElementById("__config").textContent)
+  var configElement = document.getElementById("__config")
+  var config = JSON.parse(configElement.textContent)
+  /* On a region's pages of a regional platform: its code, whose results come first. */
+  var region = configElement.getAttribute("data-budget-region")
   var searchUrl = new URL(config.search, location.href).href
   var base = new URL(config.base, location.href)  /* as Material makes it absolute */
   var NativeWorker = window.Worker
@@ -31,7 +34,9 @@
      (importScripts, which the iframe-worker shim also provides from files). */
   function setupMessage() {
     var shards = new URL("search/shards/", base).href
-    return Promise.resolve({ type: SETUP, data: { shards: shards, options: { suggest: false } } })
+    var data = { shards: shards, options: { suggest: false } }
+    if (region) data.region = region
+    return Promise.resolve({ type: SETUP, data: data })
   }
 
   /* What Material holds as its search worker: keeps messages until set up. */
