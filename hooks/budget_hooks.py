@@ -5,7 +5,8 @@ virtual files (nothing is written into ``docs/``), sets the navigation, and
 hands each page its pre-rendered HTML and table of contents. It also keeps
 each year's site self-contained and reproducible: Material's file:// worker
 shim from the year's own assets, a sitemap (the year selector's same-page
-lookup) dated from the data, and a 404 page with links inside the year.
+lookup) dated from the data, and a 404 page with links inside the year. On a
+regional platform a region's site loads the theme from the year's assets.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+from jinja2 import pass_context
 from markupsafe import escape
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
@@ -62,6 +65,11 @@ _serving = False  # `mkdocs serve`: invalid data gives a page listing the proble
 _errors: list[Problem] | None = None  # the problems that page lists
 _handwritten_links: list[tuple[str, str]] = []  # a region's site links to the year's hand-written pages
 _search_regions: list[RegionEntry] = []  # what search can be narrowed to (regional sites)
+# A region's site within a regional year loads the theme's files (assets/) from the
+# year's folder: one copy a year instead of one a region, cached once by a reader
+# going from county to county. A preview of one region keeps its own.
+_assets_from_year = False
+THEME_ASSETS = "assets/"
 
 # Material's offline plugin adds its file:// Web Worker shim from unpkg.com; no page
 # may load anything from another host, so the same file (iframe-worker 1.0.4, MIT)
@@ -85,11 +93,13 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _part, _date, _downloads, _errors, _search_regions
+    global _plan, _part, _date, _downloads, _errors, _search_regions, _assets_from_year
     if _downloads is not None:  # left by a preview's failed rebuild
         _downloads.close()
         _downloads = None
     workers = config.extra.pop("budget_download_workers", None)
+    handed_over = "budget_part" in config.extra  # by budget-site build, not a preview
+    _assets_from_year = False
     try:
         part, previous = _part_to_build(config)
     except DataError as error:
@@ -100,6 +110,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.nav = []
         return config
     _errors, _part, _search_regions = None, part, []
+    _assets_from_year = isinstance(part, RegionSite) and handed_over
     _load_search_terms()
     site_dir = Path(config.site_dir)
     # Pages mark where each download's size goes; on_page_context fills them in.
@@ -117,6 +128,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             # Search, the year selector and search results work from the year's root.
             config.extra["budget_year_root"] = ".."
             config.extra["budget_search_region"] = part.code  # its readers' search prefers its results
+            config.extra["homepage"] = "../index.html"  # the logo leads to the year home, as on a county's site
         else:
             data = part
             _plan = plan_year(part, directory_urls=urls, previous=previous, download_size=size_marker)
@@ -212,6 +224,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files = Files([f for f in files if not f.is_documentation_page()])
     if _errors is not None:
         return files
+    if _assets_from_year:
+        files = Files([f for f in files if not f.src_uri.startswith(THEME_ASSETS)])
     assert _plan is not None
     for page in _plan.pages:
         if files.get_file_from_path(page.src_uri):
@@ -363,7 +377,27 @@ def _write_search_shards(folder: Path, compact: str) -> None:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     _page_urls[:] = sorted(f.url for f in files.documentation_pages())
+    if _assets_from_year:
+        env.filters["url"] = _from_year_assets(env.filters["url"])
+        env.filters["script_tag"] = _from_year_assets(env.filters["script_tag"])
     return env
+
+
+def _from_year_assets(template_filter):
+    """``template_filter`` (MkDocs' ``url`` or ``script_tag``) with the theme's files
+    taken from the year's folder, the one above a region's."""
+    @pass_context
+    def in_year(context, value):
+        path = str(value)
+        if not path.startswith(THEME_ASSETS):
+            return template_filter(context, value)
+        if isinstance(value, ExtraScriptValue):
+            moved = ExtraScriptValue("../" + path)
+            moved.type, moved.defer, moved.async_ = value.type, value.defer, value.async_
+            return template_filter(context, moved)
+        return template_filter(context, "../" + path)
+
+    return in_year
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:

@@ -8,6 +8,9 @@ home lists on one page.
   with their change from the year before and its child regions, paginated.
 * Every unit page shows the breadcrumbs year → regions → unit and a navigation
   with its own regions and unit only; no page is over 100 KB.
+* Every link and asset resolves within the year: region sites link up to the
+  year's hand-written pages and load the theme from the year's assets/, of
+  which a region's folder keeps no copy.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from budget_site.site_build import build_site
 
 from conftest import ROOT, page_path
 from synthetic import synthetic_regions, unit_code, write_regional_units
+from test_years import outside_and_broken
 
 REGIONS = 12
 BIG = UNITS_PER_PAGE + 10  # the last county's units: two pages
@@ -94,3 +98,14 @@ def test_year_selector_finds_the_same_unit(regional_site):
     url = page_path(f"{code}/{unit_code(1)}/index.md")
     for year in (2022, 2023):
         assert f"/{year}/{url}".removesuffix("index.html") in (regional_site / str(year) / "sitemap.xml").read_text()
+
+
+def test_every_link_and_asset_resolves_within_the_year(regional_site):
+    for year in (2022, 2023):
+        assert outside_and_broken(regional_site, year) == ([], [])
+    regions = [r["code"] for r in synthetic_regions(REGIONS)]
+    assert (regional_site / "2023" / "assets").is_dir()
+    assert [code for code in regions if (regional_site / "2023" / code / "assets").exists()] == []
+    unit_page = html(regional_site, f"{regions[-1]}/{unit_code(0)}/index.md")
+    assert 'href="../../assets/stylesheets/budget.css"' in unit_page
+    assert 'href="../../data-format.html"' in unit_page

@@ -172,3 +172,35 @@ def test_a_project_pages_first_view_stays_small_whatever_the_number_of_units(cou
     print(f"\nproject page, first view (gzip): {few / 1024:.1f} KB at 12 units, {many / 1024:.1f} KB at {UNITS + 1}")
     assert many <= 100 * 1024 and few <= 100 * 1024
     assert abs(many - few) < 4 * 1024  # the page's navigation grows a little with the units, nothing else
+
+
+
+# Material posts a query whenever the box changes and shows each answer under whatever
+# the box holds when the answer arrives: the empty box's answer (asked as search becomes
+# ready) arriving after the reader entered a query read 没有找到 before the results.
+TWO_QUERIES = """async () => {
+  const config = JSON.parse(document.getElementById("__config").textContent)
+  const worker = new Worker(new URL(config.search, location.href))  // search-lazy.js's stand-in
+  const answers = []
+  worker.addEventListener("message", event => {
+    if (event.data.type === 3) answers.push([event.data.data.query, event.data.data.items.length])
+  })
+  document.querySelector(".md-search__input").focus()  // the reader asks: the worker starts
+  worker.postMessage({ type: 2, data: "" })
+  worker.postMessage({ type: 2, data: "驻京" })
+  for (let waited = 0; !answers.some(([query]) => query === "驻京") && waited < 20000; waited += 50)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  await new Promise(resolve => setTimeout(resolve, 300))
+  return answers
+}"""
+
+
+def test_an_answer_to_a_replaced_query_is_not_shown(county_site, browser):
+    page = browser.new_page()
+    try:
+        with serve_directory(county_site) as base:
+            page.goto(f"{base}/{PROJECT_PAGE}", wait_until="networkidle")
+            answers = page.evaluate(TWO_QUERIES)
+    finally:
+        page.close()
+    assert len(answers) == 1 and answers[0][0] == "驻京" and answers[0][1] > 0, answers

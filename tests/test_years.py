@@ -59,33 +59,37 @@ def test_portal_leads_to_the_newest_year(years_site):
     assert sorted(p.name for p in years_site.iterdir()) == ["2021", "2022", "2023", "index.html", "versions.json"]
 
 
+def outside_and_broken(site: Path, year: int) -> tuple[list[str], list[str]]:
+    """The references of the year's pages that leave the year (but for the portal and
+    other websites' hyperlinks), and those to a file the year does not hold."""
+    outside, broken = [], []
+    for page in html_files(site / str(year)):
+        here = page.parent.relative_to(site).as_posix()
+        for tag, ref in references(page):
+            if tag == "a" and is_away(ref):
+                continue
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith("/"):
+                outside.append(f"{page.relative_to(site)}: {ref}")
+                continue
+            if not parts.path:
+                continue  # "#anchor", "?q="
+            target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
+            if target == "index.html":
+                continue  # the portal
+            if not target.startswith(f"{year}/"):
+                outside.append(f"{page.relative_to(site)}: {ref}")
+            elif not (site / target).is_file():
+                broken.append(f"{page.relative_to(site)}: {ref}")
+    return outside, broken
+
+
 def test_every_link_and_asset_stays_in_its_year(years_site):
     """Relative links only, each to a file of the same year; the one way out is the
     portal. (The year selector's ../versions.json is fetched by Material's script.)
     Links to other websites are allowed; anything a page loads must be in its year."""
-    outside, broken = [], []
     for year in YEARS:
-        root = years_site / str(year)
-        for page in html_files(root):
-            here = page.parent.relative_to(years_site).as_posix()
-            for tag, ref in references(page):
-                if tag == "a" and is_away(ref):
-                    continue
-                parts = urlsplit(ref)
-                if parts.scheme or parts.netloc or ref.startswith("/"):
-                    outside.append(f"{page.relative_to(years_site)}: {ref}")
-                    continue
-                if not parts.path:
-                    continue  # "#anchor", "?q="
-                target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
-                if target == "index.html":
-                    continue  # the portal
-                if not target.startswith(f"{year}/"):
-                    outside.append(f"{page.relative_to(years_site)}: {ref}")
-                elif not (years_site / target).is_file():
-                    broken.append(f"{page.relative_to(years_site)}: {ref}")
-    assert outside == []
-    assert broken == []
+        assert outside_and_broken(years_site, year) == ([], [])
 
 
 def test_stylesheets_load_nothing_from_elsewhere(years_site):

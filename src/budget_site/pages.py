@@ -285,7 +285,8 @@ def plan_region_site(site: RegionSite, directory_urls: bool = True, download_siz
     items = [NavItem(p.nav_title, p.src_uri) for p in home]
     unit_crumbs = (*crumbs, (summary.region.name, "index.md"))
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs,
+                               year_root=OTHER_REGION)
         pages += unit_pages
         items.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
     return YearPlan(data.year, tuple(pages), (NavItem(summary.region.name, children=tuple(items)),),
@@ -332,24 +333,25 @@ def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children
 
 
 def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | None,
-              download_size: SizeOf, crumbs: tuple = ()) -> list[GeneratedPage]:
+              download_size: SizeOf, crumbs: tuple = (), year_root: str = "") -> list[GeneratedPage]:
     """The pages of one unit; ``download_size`` shows a download's size; ``crumbs``
-    the (title, page) pairs above its cover on a regional site."""
+    the (title, page) pairs above its cover on a regional site, and ``year_root`` the
+    way up from its site to the year's, whose hand-written pages its pages link to."""
     base = unit_dir(unit)
     suffix = f"{unit.name} · {year_title(unit.year)}"
     if unit.region:
         suffix = f"{unit.name} · {crumbs[-1][0]} · {year_title(unit.year)}"
     crumbs = (*crumbs, (unit.name, f"{base}/index.md"))
     pages = [_page(f"{base}/index.md", "封面与目录", suffix, "unit_cover.html", directory_urls, unit=unit,
-                   change=change, download_size=download_size, crumbs=crumbs)]
+                   change=change, download_size=download_size, crumbs=crumbs, year_root=year_root)]
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
                            directory_urls, unit=unit, download_size=download_size,
-                           crumbs=(*crumbs, (chapter, f"{base}/{slug}.md"))))
+                           crumbs=(*crumbs, (chapter, f"{base}/{slug}.md")), year_root=year_root))
     for index, project in enumerate(unit.projects, start=1):
         pages.append(_page(
             f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
             "project.html", directory_urls, unit=unit, project=project, index=index, download_size=download_size,
-            crumbs=(*crumbs, (project.name, f"{base}/{project.code}.md")),
+            crumbs=(*crumbs, (project.name, f"{base}/{project.code}.md")), year_root=year_root,
         ))
     return pages

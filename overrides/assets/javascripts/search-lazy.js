@@ -18,7 +18,7 @@
 (function () {
   "use strict"
 
-  var SETUP = 0  /* Material's SearchMessageType.SETUP */
+  var SETUP = 0, QUERY = 2, RESULT = 3  /* Material's SearchMessageType */
   var configElement = document.getElementById("__config")
   var config = JSON.parse(configElement.textContent)
   /* On a region's pages of a regional platform: its code, whose results come first. */
@@ -46,6 +46,7 @@
       this.url = url
       this.options = options
       this.queue = []
+      this.asked = undefined  /* the last query Material sent */
       this.worker = null
       this.ready = false
       if (wanted) this.start()
@@ -53,6 +54,7 @@
     }
 
     postMessage(message) {
+      if (message && message.type === QUERY) this.asked = message.data
       if (this.ready) this.worker.postMessage(message)
       else this.queue.push(message)
     }
@@ -65,7 +67,13 @@
       var self = this
       this.worker = new NativeWorker(this.url, this.options)
       this.worker.addEventListener("message", function (event) {
-        self.dispatchEvent(new MessageEvent("message", { data: event.data }))
+        var data = event.data
+        /* Material shows an answer under whatever the search box holds when it
+           arrives: the empty box's answer (asked as search became ready) arriving
+           after the reader entered a query would read 没有找到 before the results. */
+        if (data && data.type === RESULT && data.data && data.data.query !== undefined &&
+            data.data.query !== self.asked) return
+        self.dispatchEvent(new MessageEvent("message", { data: data }))
       })
       this.worker.addEventListener("error", function (event) {
         console.error("search worker: " + (event.message || "failed to start"))

@@ -689,7 +689,9 @@ async function answerPending() {
       console.warn("search failed", err)
       data = { items: [] }
     }
-    if (pending === null) postMessage({ type: RESULT, data })
+    /* The query goes back with its answer: search-lazy.js drops an answer to a query
+       Material has replaced since. */
+    if (pending === null) postMessage({ type: RESULT, data: { ...data, query } })
   }
   busy = false
 }
