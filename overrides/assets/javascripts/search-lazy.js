@@ -13,8 +13,9 @@
    asks, then starts the real worker (from files, the iframe-worker shim that
    the offline plugin loaded first) and sends it
    Material's SETUP message (with the address of the index's shards instead
-   of the index, and on a region's pages its code: see setupMessage); the worker answers READY and Material's search
-   box, results and ?q= links work as before. */
+   of the index, and on a region's pages its code: see setupMessage); the
+   worker answers READY and Material's search box, results and ?q= links
+   work as before. */
 (function () {
   "use strict"
 
