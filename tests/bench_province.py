@@ -308,6 +308,14 @@ def keystroke_to_result_ms(browser, base: str, query: str) -> float:
         context.close()
 
 
+def settle(timeout: float = 180) -> None:
+    """Wait for the machine to calm down after the builds before timing searches
+    (the one-minute load average falls by about two thirds a minute)."""
+    deadline = time.monotonic() + timeout
+    while os.getloadavg()[0] > (os.cpu_count() or 1) / 2 and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def browse(site: Path, county: str) -> tuple[list[float], list[float], list[str], int, int, list[str], int,
                                              list[str]]:
     """First-search KB and keystroke-to-result ms per timed query, the searches that
@@ -317,6 +325,7 @@ def browse(site: Path, county: str) -> tuple[list[float], list[float], list[str]
 
     kilobytes, millis, failed = [], [], []
     texts = section_texts(site / str(YEAR))
+    settle()
     with served(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
