@@ -285,8 +285,7 @@ def plan_region_site(site: RegionSite, directory_urls: bool = True, download_siz
     items = [NavItem(p.nav_title, p.src_uri) for p in home]
     unit_crumbs = (*crumbs, (summary.region.name, "index.md"))
     for unit in data.units:
-        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs,
-                               year_root=OTHER_REGION)
+        unit_pages = plan_unit(unit, directory_urls, changes.unit(unit.key), download_size, unit_crumbs)
         pages += unit_pages
         items.append(NavItem(unit.name, children=tuple(NavItem(p.nav_title, p.src_uri) for p in unit_pages)))
     return YearPlan(data.year, tuple(pages), (NavItem(summary.region.name, children=tuple(items)),),
@@ -333,11 +332,11 @@ def _plan_region(summary: RegionSummary, data: YearData, crumbs: tuple, children
 
 
 def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | None,
-              download_size: SizeOf, crumbs: tuple = (), year_root: str = "") -> list[GeneratedPage]:
+              download_size: SizeOf, crumbs: tuple = ()) -> list[GeneratedPage]:
     """The pages of one unit; ``download_size`` shows a download's size; ``crumbs``
-    the (title, page) pairs above its cover on a regional site, and ``year_root`` the
-    way up from its site to the year's, whose hand-written pages its pages link to."""
+    the (title, page) pairs above its cover on a regional site."""
     base = unit_dir(unit)
+    year_root = OTHER_REGION if unit.region else ""  # the year's hand-written pages are one site up
     suffix = f"{unit.name} · {year_title(unit.year)}"
     if unit.region:
         suffix = f"{unit.name} · {crumbs[-1][0]} · {year_title(unit.year)}"
@@ -347,7 +346,7 @@ def plan_unit(unit: UnitDocument, directory_urls: bool, change: UnitChange | Non
     for slug, chapter, template in CHAPTERS:
         pages.append(_page(f"{base}/{slug}.md", chapter, f"{chapter} · {suffix}", template,
                            directory_urls, unit=unit, download_size=download_size,
-                           crumbs=(*crumbs, (chapter, f"{base}/{slug}.md")), year_root=year_root))
+                           crumbs=(*crumbs, (chapter, f"{base}/{slug}.md"))))
     for index, project in enumerate(unit.projects, start=1):
         pages.append(_page(
             f"{base}/{project.code}.md", f"{index}.{project.name}", f"{project.name} · {suffix}",
