@@ -16,7 +16,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import pass_context
 from markupsafe import escape
@@ -29,6 +28,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from budget_site import sitemaps
 from budget_site.archive import date_epoch, publication_date
 from budget_site.downloads import DownloadWriter, fill_sizes, size_marker
 from budget_site.loading import load_data
@@ -417,19 +417,21 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
 def _write_sitemap(config: MkDocsConfig) -> None:
     """Every page, dated from the data (not the clock), and the year's root: Material's
     year selector looks the current page up in the other year's sitemap, relative to
-    the longest prefix common to all entries, which must itself be an entry."""
+    the longest prefix common to all entries, which must itself be an entry. A
+    regional year also gets the sitemaps for search engines (``sitemaps``)."""
     year = config.extra["budget_year"]
     part = f"{year}/{_part.code}/" if isinstance(_part, RegionSite) else f"{year}/"
     base = config.site_url or f"{PLACEHOLDER_SITE}{part}"
     lastmod = _date.isoformat()
+    site = Path(config.site_dir)
     urls = ["", *_page_urls]
     if isinstance(_part, RegionalYear):  # the year selector looks a region's page up here
-        urls += [f"{code}/{url}" for code in region_order(_part) for url in _part.facts[code].pages]
-    entries = "".join(f"<url><loc>{xml_escape(base + url)}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                      for url in urls)
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n').encode()
-    site = Path(config.site_dir)
+        codes = region_order(_part)
+        (site / sitemaps.YEAR_PAGES).write_bytes(sitemaps.urlset((base + url for url in urls), lastmod))
+        (site / sitemaps.INDEX).write_bytes(sitemaps.sitemap_index(
+            [base + sitemaps.YEAR_PAGES, *(f"{base}{code}/sitemap.xml" for code in codes)], lastmod))
+        urls += [f"{code}/{url}" for code in codes for url in _part.facts[code].pages]
+    xml = sitemaps.urlset((base + url for url in urls), lastmod)
     (site / "sitemap.xml").write_bytes(xml)
     with (site / "sitemap.xml.gz").open("wb") as raw, \
             gzip.GzipFile("sitemap.xml", "wb", 9, raw, mtime=date_epoch(_date)) as packed:

@@ -16,10 +16,12 @@ home lists on one page.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from budget_site import sitemaps
 from budget_site.pages import UNITS_PER_PAGE
 from budget_site.site_build import build_site
 
@@ -98,6 +100,32 @@ def test_year_selector_finds_the_same_unit(regional_site):
     url = page_path(f"{code}/{unit_code(1)}/index.md")
     for year in (2022, 2023):
         assert f"/{year}/{url}".removesuffix("index.html") in (regional_site / str(year) / "sitemap.xml").read_text()
+
+
+def locations(sitemap: Path) -> list[str]:
+    return [loc.text for loc in ET.parse(sitemap).getroot().iter(f"{{{sitemaps.NAMESPACE}}}loc")]
+
+
+def test_search_engines_get_sitemaps_within_the_limits(regional_site):
+    """The year's sitemap.xml lists every page (the year selector's list, 78,000 addresses at
+    10,000 units); sitemap-index.xml gives search engines the same addresses in sitemaps of
+    one folder each: the year's own pages and every region's."""
+    year = regional_site / "2023"
+    base = "https://budget-site.invalid/2023/"
+    listed = locations(year / sitemaps.INDEX)
+    regions = sorted(r["code"] for r in synthetic_regions(REGIONS))
+    assert listed == [base + sitemaps.YEAR_PAGES, *(f"{base}{code}/sitemap.xml" for code in regions)]
+    found = []
+    for address in listed:
+        folder = address.rpartition("/")[0] + "/"
+        inside = locations(year / address.removeprefix(base))
+        assert 0 < len(inside) <= sitemaps.MAX_URLS
+        assert all(url.startswith(folder) for url in inside), address
+        found += inside
+    everything = locations(year / "sitemap.xml")
+    assert len(set(found)) == len(found) and set(everything) <= set(found)
+    assert set(found) - set(everything) == {f"{base}{code}/" for code in regions}  # each region's root, as the year's
+    assert base + f"{regions[3]}/{unit_code(0)}/index.html" in found
 
 
 def test_every_link_and_asset_resolves_within_the_year(regional_site):
