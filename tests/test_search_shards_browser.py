@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
-from budget_site.search_shards import gram_hash, searchable
+from budget_site import search_shards
+from budget_site.search_shards import gram_hash, searchable, shard_search_index
 from budget_site.site_build import build_site
 
 from browsing import RESULTS, Recorder, placed
@@ -264,6 +265,37 @@ def test_the_worker_folds_and_hashes_text_as_python_does(browser):
     assert page.evaluate("term => allBigrams(term)", queried[0]) == [queried[0][i:i + 2] for i in range(4)]
     page.close()
 
+
+
+def test_a_query_no_section_holds_loads_the_shards_holding_its_pieces(browser, tmp_path, monkeypatch):
+    """信访局值班费 is in no section. Busy shards hold 信访局值班 many times, one shard holds
+    信访局 and 值班费 apart; only two shards fit the budget. The worker loads first the shards
+    whose pieces cover most of the query, not those where its bigrams are most frequent (on a
+    province's home, the hundred 信访局 with the most 信访 came before the reference)."""
+    monkeypatch.setattr(search_shards, "SHARD_BYTES", 1)  # a shard per page
+    docs = [{"location": f"busy{n}/index.html", "title": f"信访局{n}", "text": "信访局值班。" * 40}
+            for n in range(4)]
+    docs.append({"location": "target/index.html", "title": "目标", "text": "信访局的工作。常年驻京值班工作队值班费。"})
+    (tmp_path / "shards").mkdir()
+    for name, script in shard_search_index(json.dumps({"docs": docs})).items():
+        (tmp_path / "shards" / f"{name}.js").write_text(script, "utf-8")
+    (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>search</title>', "utf-8")
+    page = browser.new_page()
+    with serve_directory(tmp_path) as base:
+        page.goto(f"{base}/index.html")
+        page.add_script_tag(path=str(WORKER))
+        loaded = page.evaluate("""async base => {
+            shardBase = base + "/shards/"
+            await loadManifest()
+            manifest.shards.forEach(entry => { entry[1] = BUDGET / 2 })  /* two shards fit */
+            const answer_ = await answer("信访局值班费")
+            return [[...shardSections.values()].flat().map(section => section.page),
+                    answer_.items.map(group => group[0].location)]
+        }""", base)
+    page.close()
+    pages, results = loaded
+    assert len(set(pages)) == 2 and "target/index.html" in pages, pages
+    assert "target/index.html" in results, results
 
 @pytest.mark.parametrize("query, marked", [("𠮷田𪚥村", "𠮷田𪚥村"), ("村😀便", "村😀便"),
                                            ("戊己庚辛", "戊己庚辛"), ("庚辛𪚦", "庚辛")])

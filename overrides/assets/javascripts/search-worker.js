@@ -53,6 +53,7 @@ const K1 = 1.2, B = 0.75
 const SNIPPET = 90
 const DIVERSE = 5      /* Leading results that show distinct completions */
 const MAX_GRAMS = 16    /* Term files (about 1 KB gzip each) one query term may load */
+const PIECE_WEIGHT = 1 << 20  /* Above any sum of counts (each at most 999): characters covered come first */
 const BUDGET = 180000  /* gzip bytes of document shards one query may load: with the worker, manifest and term files, under 300 KB */
 
 let sections = []      /* Indexed sections */
@@ -204,10 +205,46 @@ async function candidates(terms) {
         else scores.delete(shard)
     return scores
   }
-  /* No term is held anywhere: shards holding any of their bigrams (pieces). */
+  /* No term is held anywhere: shards holding pieces of them. */
+  const grams = terms.map(allBigrams)
+  const pieceMaps = await postings(grams.flat())
   const scores = new Map()
-  for (const map of await postings(terms.flatMap(allBigrams)))
-    for (const [shard, count] of map || []) scores.set(shard, (scores.get(shard) || 0) + count)
+  at = 0
+  for (const term of grams) {
+    for (const [shard, score] of pieceScores(pieceMaps.slice(at, at + term.length), [...term[0]].length))
+      scores.set(shard, (scores.get(shard) || 0) + score)
+    at += term.length
+  }
+  return scores
+}
+
+/* A shard's pieces of a term: the runs of the term's grams (its bigrams in
+   order, or its one character) that the shard holds. Shards whose pieces
+   cover more of the term's characters come first, as search() ranks sections
+   by how much of a term they hold; then those where the pieces occur more
+   often (the least count in each run, summed). Summing counts instead took
+   信访局值班费, among a province's hundred 信访局, to the shards with the
+   most 信访, not to the one holding 信访局 and 值班费. */
+function pieceScores(maps, gramLength) {
+  const shards = new Set()
+  for (const map of maps) for (const shard of (map || []).keys()) shards.add(shard)
+  const scores = new Map()
+  for (const shard of shards) {
+    let covered = 0, often = 0, run = 0, least = Infinity
+    for (let i = 0; i <= maps.length; i++) {
+      const count = i < maps.length && maps[i] ? maps[i].get(shard) || 0 : 0
+      if (count) {
+        run += 1
+        least = Math.min(least, count)
+      } else if (run) {
+        covered += run + gramLength - 1
+        often += least
+        run = 0
+        least = Infinity
+      }
+    }
+    scores.set(shard, covered * PIECE_WEIGHT + often)
+  }
   return scores
 }
 
@@ -491,20 +528,39 @@ function aligned(field, at, length) {
   return field.bounds[at] === 1 && field.bounds[at + length] === 1
 }
 
-/* Cut a term nobody holds into the longest pieces (of whole characters) that occur in the site. */
+/* Cut a term nobody holds into pieces (whole characters, two or more) that
+   occur in the site: as much of the term as can be covered, in as few pieces
+   as possible, the shortest of them as long as possible (words of a compound
+   rather than a long piece and a scrap). Taking the longest piece from the
+   left cut 信访局值班费 into 信访局值班 and left 费 out, where 信访局 and
+   值班费 both occur. */
 function pieces(term) {
   const chars = [...term]
-  const found = []
-  for (let i = 0; i < chars.length;) {
-    let j = chars.length
-    while (j > i + 1 && !corpus.includes(chars.slice(i, j).join(""))) j--
-    if (j > i + 1 || (chars.length === 1 && corpus.includes(term))) {
-      found.push(chars.slice(i, j).join(""))
-      i = j
-    } else {
-      i++
+  const n = chars.length
+  if (n === 1) return corpus.includes(term) ? [term] : []
+  const occurs = (i, j) => corpus.includes(chars.slice(i, j).join(""))
+  /* The longest piece at each position; what is left of the one before occurs too. */
+  const longest = []
+  for (let i = 0; i < n; i++) {
+    const known = i > 0 ? longest[i - 1] - 1 : 0
+    let length = known >= 2 ? known : i + 2 <= n && occurs(i, i + 2) ? 2 : 0
+    while (length >= 2 && i + length < n && occurs(i, i + length + 1)) length++
+    longest.push(length)
+  }
+  /* best[i]: the best cut of the characters from i (covered, pieces, shortest, first piece's length). */
+  const better = (a, b) => a.covered - b.covered || b.count - a.count || a.shortest - b.shortest
+  const best = Array.from({ length: n + 1 }, () => ({ covered: 0, count: 0, shortest: Infinity, length: 0 }))
+  for (let i = n - 1; i >= 0; i--) {
+    best[i] = { ...best[i + 1], length: 0 }
+    for (let k = longest[i]; k >= 2; k--) {
+      const rest = best[i + k]
+      const cut = { covered: rest.covered + k, count: rest.count + 1, shortest: Math.min(k, rest.shortest), length: k }
+      if (better(cut, best[i]) > 0) best[i] = cut
     }
   }
+  const found = []
+  for (let i = 0; i < n; i += best[i].length || 1)
+    if (best[i].length) found.push(chars.slice(i, i + best[i].length).join(""))
   return found
 }
 
