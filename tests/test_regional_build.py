@@ -216,3 +216,6 @@ def test_published_addresses_of_a_platform(built, tmp_path):
     assert f'<link rel="canonical" href="{address}">' in page
     assert f"<loc>{address}</loc>" in (site / "2023" / "sitemap.xml").read_text("utf-8")
     assert f"<loc>{address}</loc>" in (site / "2023" / COUNTY / "sitemap.xml").read_text("utf-8")
+    index = (site / "2023" / "sitemap-index.xml").read_text("utf-8")
+    for sitemap in ("sitemap-year.xml", f"{COUNTY}/sitemap.xml"):
+        assert f"<loc>https://yusuan.example.gov.cn/2023/{sitemap}</loc>" in index
