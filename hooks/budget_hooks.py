@@ -425,11 +425,12 @@ def _write_sitemap(config: MkDocsConfig) -> None:
     lastmod = _date.isoformat()
     site = Path(config.site_dir)
     urls = ["", *_page_urls]
-    if isinstance(_part, RegionalYear):  # the year selector looks a region's page up here
+    if isinstance(_part, RegionalYear):
         codes = region_order(_part)
         (site / sitemaps.YEAR_PAGES).write_bytes(sitemaps.urlset((base + url for url in urls), lastmod))
         (site / sitemaps.INDEX).write_bytes(sitemaps.sitemap_index(
             [base + sitemaps.YEAR_PAGES, *(f"{base}{code}/sitemap.xml" for code in codes)], lastmod))
+        # The year selector looks a region's page up in the year's sitemap.
         urls += [f"{code}/{url}" for code in codes for url in _part.facts[code].pages]
     xml = sitemaps.urlset((base + url for url in urls), lastmod)
     (site / "sitemap.xml").write_bytes(xml)

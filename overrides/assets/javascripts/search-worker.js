@@ -227,7 +227,7 @@ async function candidates(terms) {
    most 信访, not to the one holding 信访局 and 值班费. */
 function pieceScores(maps, gramLength) {
   const shards = new Set()
-  for (const map of maps) for (const shard of (map || []).keys()) shards.add(shard)
+  for (const map of maps) if (map) for (const shard of map.keys()) shards.add(shard)
   const scores = new Map()
   for (const shard of shards) {
     let covered = 0, often = 0, run = 0, least = Infinity
