@@ -429,13 +429,13 @@ def _write_sitemap(config: MkDocsConfig) -> None:
         codes = region_order(_part)
         (site / sitemaps.YEAR_PAGES).write_bytes(sitemaps.urlset((base + url for url in urls), lastmod))
         (site / sitemaps.INDEX).write_bytes(sitemaps.sitemap_index(
-            [base + sitemaps.YEAR_PAGES, *(f"{base}{code}/sitemap.xml" for code in codes)], lastmod))
+            [base + sitemaps.YEAR_PAGES, *(f"{base}{code}/{sitemaps.SITEMAP}" for code in codes)], lastmod))
         # The year selector looks a region's page up in the year's sitemap.
         urls += [f"{code}/{url}" for code in codes for url in _part.facts[code].pages]
     xml = sitemaps.urlset((base + url for url in urls), lastmod)
-    (site / "sitemap.xml").write_bytes(xml)
-    with (site / "sitemap.xml.gz").open("wb") as raw, \
-            gzip.GzipFile("sitemap.xml", "wb", 9, raw, mtime=date_epoch(_date)) as packed:
+    (site / sitemaps.SITEMAP).write_bytes(xml)
+    with (site / f"{sitemaps.SITEMAP}.gz").open("wb") as raw, \
+            gzip.GzipFile(sitemaps.SITEMAP, "wb", 9, raw, mtime=date_epoch(_date)) as packed:
         packed.write(xml)
 
 

@@ -17,20 +17,22 @@ from xml.sax.saxutils import escape as xml_escape
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000  # per sitemap, and sitemaps per index (sitemaps.org)
+SITEMAP = "sitemap.xml"  # a year's (the year selector's) and a region's
 YEAR_PAGES = "sitemap-year.xml"
 INDEX = "sitemap-index.xml"
 
 
 def urlset(addresses: Iterable[str], lastmod: str) -> bytes:
     """A sitemap of absolute ``addresses``, all dated ``lastmod`` (the data's date, not the clock)."""
-    entries = "".join(f"<url><loc>{xml_escape(address)}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                      for address in addresses)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n{entries}</urlset>\n'.encode()
+    return _document("urlset", "url", addresses, lastmod)
 
 
 def sitemap_index(addresses: Iterable[str], lastmod: str) -> bytes:
     """A sitemap index of the sitemaps at absolute ``addresses``."""
-    entries = "".join(f"<sitemap><loc>{xml_escape(address)}</loc><lastmod>{lastmod}</lastmod></sitemap>\n"
+    return _document("sitemapindex", "sitemap", addresses, lastmod)
+
+
+def _document(root: str, entry: str, addresses: Iterable[str], lastmod: str) -> bytes:
+    entries = "".join(f"<{entry}><loc>{xml_escape(address)}</loc><lastmod>{lastmod}</lastmod></{entry}>\n"
                       for address in addresses)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NAMESPACE}">\n{entries}'
-            '</sitemapindex>\n').encode()
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n{entries}</{root}>\n'.encode()
