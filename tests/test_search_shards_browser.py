@@ -180,8 +180,8 @@ def plain_searchable(html: str) -> str:
 @pytest.fixture(scope="module")
 def damaged_site(big_regional_site, tmp_path_factory):
     """The site without the document shard of the reference's home page and without the term
-    file of 信访; with the pages of that shard and a query only that shard answers (no other
-    shard holds the three bigrams the worker looks up for its six characters)."""
+    file of 信访局; with the pages of that shard and a query only that shard answers (no other
+    shard holds the trigrams the worker looks up for its six characters)."""
     site = tmp_path_factory.mktemp("damaged") / "site"
     shutil.copytree(big_regional_site, site)
     shards = site / "2023" / "search" / "shards"
@@ -191,13 +191,13 @@ def damaged_site(big_regional_site, tmp_path_factory):
                 if any(doc["location"] == f"{REFERENCE_REGION}/230001/index.html" for doc in docs))
     text = {path: "\x01".join(plain_searchable(doc[field]) for doc in docs for field in ("title", "text"))
             for path, docs in documents.items()}
-    lost_terms = gram_hash("信访", files)
+    lost_terms = gram_hash("信访局", files)
     only_lost = next(
         window for window in (text[lost][i:i + 6] for i in range(len(text[lost])))
         if re.fullmatch("[\u4e00-\u9fff]{6}", window)
-        and all(gram_hash(window[i:i + 2], files) != lost_terms for i in range(5))
-        and not any(all(window[i:i + 2] in value for i in (0, 2, 4)) for path, value in text.items() if path != lost))
-    assert "满意度" in text[lost] and gram_hash("访局", files) != lost_terms
+        and all(gram_hash(window[i:i + 3], files) != lost_terms for i in range(4))
+        and not any(all(window[i:i + 3] in value for i in range(4)) for path, value in text.items() if path != lost))
+    assert "满意度" in text[lost] and gram_hash("满意度", files) != lost_terms
     lost.unlink()
     (shards / f"t{lost_terms}.js").unlink()
     pages = {doc["location"].split("#")[0] for doc in documents[lost]}
@@ -221,7 +221,7 @@ def test_a_missing_shard_leaves_the_others_results_and_is_asked_for_again(
     with placed(site, where, tmp_path) as base:
         county = search(page, base, "region:合成1市5县 满意度")  # the lost shard is one of its candidates
         assert county and not {url[len(f"{base}/2023/"):].split("#")[0] for url in county} & lost_pages
-        assert search(page, base, "信访局")  # with one of its two grams' term file missing
+        assert search(page, base, "信访局")  # with its trigram's term file missing: found by its bigrams
         assert search(page, base, only_lost, found=False) == []
         assert "没有找到" in page.text_content(".md-search-result__meta")
         shutil.copy(big_regional_site / lost.relative_to(site), lost)
@@ -263,8 +263,31 @@ def test_the_worker_folds_and_hashes_text_as_python_does(browser):
     hashed = page.evaluate("grams => { manifest = { termFiles: 97 }; return grams.map(gramFile) }", grams)
     assert hashed == [f"t{gram_hash(gram, 97)}" for gram in grams]
     assert page.evaluate("term => allBigrams(term)", queried[0]) == [queried[0][i:i + 2] for i in range(4)]
+    assert page.evaluate("term => coverGrams(term)", queried[0]) == [queried[0][i:i + 3] for i in range(3)]
     page.close()
 
+
+def two_shards_fit(browser, tmp_path: Path, docs: list[dict], query: str) -> tuple[list[str], list[str]]:
+    """The worker's answer to ``query`` over ``docs`` in shards, the budget holding two of them:
+    the pages of the shards it loaded, and of its results."""
+    (tmp_path / "shards").mkdir()
+    for name, script in shard_search_index(json.dumps({"docs": docs})).items():
+        (tmp_path / "shards" / f"{name}.js").write_text(script, "utf-8")
+    (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>search</title>', "utf-8")
+    page = browser.new_page()
+    with serve_directory(tmp_path) as base:
+        page.goto(f"{base}/index.html")
+        page.add_script_tag(path=str(WORKER))
+        loaded = page.evaluate("""async ([base, query]) => {
+            shardBase = base + "/shards/"
+            await loadManifest()
+            manifest.shards.forEach(entry => { entry[1] = BUDGET / 2 })
+            const answer_ = await answer(query)
+            return [[...shardSections.values()].flat().map(section => section.page),
+                    answer_.items.map(group => group[0].location)]
+        }""", [base, query])
+    page.close()
+    return loaded
 
 
 def test_a_query_no_section_holds_loads_the_shards_holding_its_pieces(browser, tmp_path, monkeypatch):
@@ -276,26 +299,24 @@ def test_a_query_no_section_holds_loads_the_shards_holding_its_pieces(browser, t
     docs = [{"location": f"busy{n}/index.html", "title": f"信访局{n}", "text": "信访局值班。" * 40}
             for n in range(4)]
     docs.append({"location": "target/index.html", "title": "目标", "text": "信访局的工作。常年驻京值班工作队值班费。"})
-    (tmp_path / "shards").mkdir()
-    for name, script in shard_search_index(json.dumps({"docs": docs})).items():
-        (tmp_path / "shards" / f"{name}.js").write_text(script, "utf-8")
-    (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>search</title>', "utf-8")
-    page = browser.new_page()
-    with serve_directory(tmp_path) as base:
-        page.goto(f"{base}/index.html")
-        page.add_script_tag(path=str(WORKER))
-        loaded = page.evaluate("""async base => {
-            shardBase = base + "/shards/"
-            await loadManifest()
-            manifest.shards.forEach(entry => { entry[1] = BUDGET / 2 })  /* two shards fit */
-            const answer_ = await answer("信访局值班费")
-            return [[...shardSections.values()].flat().map(section => section.page),
-                    answer_.items.map(group => group[0].location)]
-        }""", base)
-    page.close()
-    pages, results = loaded
+    pages, results = two_shards_fit(browser, tmp_path, docs, "信访局值班费")
     assert len(set(pages)) == 2 and "target/index.html" in pages, pages
     assert "target/index.html" in results, results
+
+
+def test_a_phrase_whose_bigrams_every_shard_holds_loads_only_the_shards_holding_it(browser, tmp_path, monkeypatch):
+    """财政资产管理 is in one shard; busy shards hold each of its bigrams many times (财政资金,
+    资产管理) but not 政资产, and only two shards fit the budget. With bigrams alone the worker
+    loaded the busiest shards and missed it, as for phrases a single unit holds on a province's
+    home; trigrams tell the shards apart."""
+    monkeypatch.setattr(search_shards, "SHARD_BYTES", 1)  # a shard per page
+    docs = [{"location": f"busy{n}/index.html", "title": f"单位{n}", "text": "加强财政资金和资产管理。" * 40}
+            for n in range(4)]
+    docs.append({"location": "target/index.html", "title": "目标", "text": "规范财政资产管理。"})
+    pages, results = two_shards_fit(browser, tmp_path, docs, "财政资产管理")
+    assert pages == ["target/index.html"], pages
+    assert results == ["target/index.html"], results
+
 
 @pytest.mark.parametrize("query, marked", [("𠮷田𪚥村", "𠮷田𪚥村"), ("村😀便", "村😀便"),
                                            ("戊己庚辛", "戊己庚辛"), ("庚辛𪚦", "庚辛")])

@@ -136,20 +136,21 @@ function gramFile(gram) {
   return `t${value}`
 }
 
-/* Grams whose shards hold every shard that holds the term: its bigrams, at
-   most MAX_GRAMS spread over it (each may cost a term file to load). Every
-   bigram, not every other one: in a province the common ones (群众, 进京) are
-   in most shards, and the rare one between them (众进) is what finds the
-   few shards that hold the phrase. */
+/* Grams whose shards hold every shard that holds the term: its trigrams (its
+   one bigram or character when shorter), at most MAX_GRAMS spread over it
+   (each may cost a term file to load). Every trigram, not every other one:
+   in a province the common ones (财政资, 资产管) are in most shards, and the
+   rare one between them (政资产) is what finds the few shards that hold the
+   phrase; a shard holding them all holds every bigram too. */
 function coverGrams(term) {
   const chars = [...term]
-  if (chars.length < 2) return chars
+  const size = Math.min(3, chars.length)
   const starts = []
-  for (let i = 0; i + 2 <= chars.length; i += 1) starts.push(i)
+  for (let i = 0; i + size <= chars.length; i += 1) starts.push(i)
   const kept = starts.length <= MAX_GRAMS ? starts
     : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) =>
         starts[Math.round(k * (starts.length - 1) / (MAX_GRAMS - 1))]))]
-  return kept.map(i => chars[i] + chars[i + 1])
+  return kept.map(i => chars.slice(i, i + size).join(""))
 }
 
 function allBigrams(term) {
