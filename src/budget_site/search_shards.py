@@ -47,16 +47,31 @@ class RegionEntry:
     parent: str | None
 
 
+def _fold(ch: str) -> str:
+    """One character as the worker folds it: NFKC and lower case when that is one
+    character, else lower case alone; nothing for white space and word boundaries."""
+    if ch in _IGNORED or ch.isspace() or ch <= " ":  # the worker's isSpace
+        return ""
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    return folded if len(folded) == 1 else ch.lower()
+
+
+class _FoldTable(dict):
+    """Code point → its folded form, for str.translate, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def searchable(text: str) -> str:
     """The worker's searchable form (search-worker.js ``prepare``): folded per character,
-    white space and jieba's word boundaries dropped."""
-    out = []
-    for ch in text:
-        if ch in _IGNORED or ch.isspace() or ch <= " ":  # the worker's isSpace
-            continue
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        out.append(folded if len(folded) == 1 else ch.lower())
-    return "".join(out)
+    white space and jieba's word boundaries dropped. Through a table of the characters
+    met so far: folding each character anew was half the cost of cutting the shards."""
+    return text.translate(_FOLDED)
 
 
 def gram_hash(gram: str, files: int) -> int:
@@ -68,7 +83,10 @@ def gram_hash(gram: str, files: int) -> int:
 
 
 def _grams(text: str) -> list[str]:
-    return [*text, *(text[i:i + 2] for i in range(len(text) - 1)), *(text[i:i + 3] for i in range(len(text) - 2))]
+    grams = list(text)
+    grams += [text[i:i + 2] for i in range(len(text) - 1)]
+    grams += [text[i:i + 3] for i in range(len(text) - 2)]
+    return grams
 
 
 def _pages(docs: Sequence[dict]) -> list[list[dict]]:
@@ -83,12 +101,12 @@ def _region_of(page: str, regions: dict[str, int]) -> int:
     return regions.get(page.partition("/")[0], -1)
 
 
-def _posting_list(held: dict[int, int]) -> list[int]:
-    """[shard − previous shard, count, …]: mostly small numbers, the shards in order."""
-    flat, previous = [], 0
-    for shard in sorted(held):
-        flat += [shard - previous, min(held[shard], MAX_COUNT)]
-        previous = shard
+def _posting_list(held: list[int]) -> list[int]:
+    """[shard, count, …] in shard order → [shard − previous shard, count, …]: mostly small
+    numbers, the counts capped."""
+    flat = held[:]
+    flat[2::2] = [shard - previous for previous, shard in zip(held[0:-2:2], held[2::2], strict=True)]
+    flat[1::2] = [min(count, MAX_COUNT) for count in held[1::2]]
     return flat
 
 
@@ -125,7 +143,7 @@ def _cut(docs: Sequence[dict], region_index: dict[str, int]) -> _Cut:
         shards[-1].extend(page)
         size += page_bytes
 
-    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    postings: dict[str, list[int]] = defaultdict(list)  # gram → [shard, count, …]
     total_length = 0
     for number, shard in enumerate(shards):
         counts: Counter[str] = Counter()
@@ -136,7 +154,7 @@ def _cut(docs: Sequence[dict], region_index: dict[str, int]) -> _Cut:
             for gram in _grams(searchable(doc["title"])):
                 counts[gram] += TITLE_WEIGHT
         for gram, count in counts.items():
-            postings[gram][number] = count
+            postings[gram] += (number, count)
     lists = {gram: _posting_list(postings[gram]) for gram in sorted(postings)}
     return _Cut(shards, shard_regions, lists, len(docs), total_length)
 
