@@ -5,17 +5,17 @@ and every reader's first search downloaded all of it. Like Pagefind's chunked
 index, the sections are cut here into document shards (whole pages, one
 region each, about ``SHARD_BYTES`` of text), and every gram of one to three
 characters of the searchable text gets a posting list: which shards hold it,
-and how often. Posting lists are spread over ``term files`` by a hash of the gram that
-overrides/assets/javascripts/search-worker.js computes the same way, so a
+and how often. Posting lists are spread over ``term files`` by a hash of the
+gram that overrides/assets/javascripts/search-worker.js computes the same way, so a
 query fetches the small manifest, the term files of its grams, and then only
 the best candidate shards up to a byte budget. The worker matches substrings,
 so the grams are of the searchable form it builds (NFKC per character, lower
 case, without white space or word boundaries), and a shard that holds a term
 holds each of its trigrams: the posting lists give a superset of the shards to
 look at, never fewer. Trigrams, not bigrams alone: in a province the bigrams of
-财政资产管理 are each in nearly every shard, while 政资产 is in one; half of the
-phrases a single unit holds could not be told apart with bigrams at 10,000
-units.
+财政资产管理 are each in nearly every shard, while 政资产 is in one; with bigrams
+alone, a search on the home of a 10,000-unit year found 234 of 400 phrases that
+at most three shards hold in its first five results, with trigrams 386.
 
 Every file is a script calling ``__shard(name, data)``: a worker loads it with
 ``importScripts``, which also works from ``file://`` through the iframe-worker
