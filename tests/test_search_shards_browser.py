@@ -262,7 +262,7 @@ def test_the_worker_folds_and_hashes_text_as_python_does(browser):
     grams = [term[i:i + 2] for term in queried for i in range(len(term) - 1)] + ["𠮷", "😀"]
     hashed = page.evaluate("grams => { manifest = { termFiles: 97 }; return grams.map(gramFile) }", grams)
     assert hashed == [f"t{gram_hash(gram, 97)}" for gram in grams]
-    assert page.evaluate("term => allBigrams(term)", queried[0]) == [queried[0][i:i + 2] for i in range(4)]
+    assert page.evaluate("term => grams(term, 2)", queried[0]) == [queried[0][i:i + 2] for i in range(4)]
     assert page.evaluate("term => coverGrams(term)", queried[0]) == [queried[0][i:i + 3] for i in range(3)]
     page.close()
 

@@ -136,6 +136,13 @@ function gramFile(gram) {
   return `t${value}`
 }
 
+/* The term's grams of `size` characters in order (the term itself when shorter). */
+function grams(term, size) {
+  const chars = [...term]
+  const n = Math.min(size, chars.length)
+  return Array.from({ length: chars.length - n + 1 }, (_, i) => chars.slice(i, i + n).join(""))
+}
+
 /* Grams whose shards hold every shard that holds the term: its trigrams (its
    one bigram or character when shorter), at most MAX_GRAMS spread over it
    (each may cost a term file to load). Every trigram, not every other one:
@@ -143,19 +150,9 @@ function gramFile(gram) {
    rare one between them (政资产) is what finds the few shards that hold the
    phrase; a shard holding them all holds every bigram too. */
 function coverGrams(term) {
-  const chars = [...term]
-  const size = Math.min(3, chars.length)
-  const starts = []
-  for (let i = 0; i + size <= chars.length; i += 1) starts.push(i)
-  const kept = starts.length <= MAX_GRAMS ? starts
-    : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) =>
-        starts[Math.round(k * (starts.length - 1) / (MAX_GRAMS - 1))]))]
-  return kept.map(i => chars.slice(i, i + size).join(""))
-}
-
-function allBigrams(term) {
-  const chars = [...term]
-  return chars.length < 2 ? chars : chars.slice(1).map((ch, i) => chars[i] + ch)
+  const all = grams(term, 3)
+  return all.length <= MAX_GRAMS ? all
+    : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) => all[Math.round(k * (all.length - 1) / (MAX_GRAMS - 1))]))]
 }
 
 /* Shard number → how often the gram occurs there; null when its term file did not load. */
@@ -193,9 +190,9 @@ async function candidates(terms) {
   const maps = await postings(covers.flat())
   const perTerm = []
   let at = 0
-  for (const grams of covers) {
-    perTerm.push(intersect(maps.slice(at, at + grams.length)))
-    at += grams.length
+  for (const termGrams of covers) {
+    perTerm.push(intersect(maps.slice(at, at + termGrams.length)))
+    at += termGrams.length
   }
   const held = perTerm.filter(map => map.size)
   if (held.length) {
@@ -207,14 +204,15 @@ async function candidates(terms) {
     return scores
   }
   /* No term is held anywhere: shards holding pieces of them. */
-  const grams = terms.map(allBigrams)
-  const pieceMaps = await postings(grams.flat())
+  const bigrams = terms.map(term => grams(term, 2))
+  const pieceMaps = await postings(bigrams.flat())
   const scores = new Map()
   at = 0
-  for (const term of grams) {
-    for (const [shard, score] of pieceScores(pieceMaps.slice(at, at + term.length), [...term[0]].length))
+  for (const termGrams of bigrams) {
+    const maps = pieceMaps.slice(at, at + termGrams.length)
+    for (const [shard, score] of pieceScores(maps, [...termGrams[0]].length))
       scores.set(shard, (scores.get(shard) || 0) + score)
-    at += term.length
+    at += termGrams.length
   }
   return scores
 }
