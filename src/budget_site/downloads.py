@@ -1,9 +1,9 @@
 """Write a year's open data files while MkDocs renders its pages.
 
 The files themselves are made by ``opendata``; this module decides where and
-when. openpyxl takes some 25 ms a workbook, as long as MkDocs takes for the
-pages of a project, so made one after the other the downloads would add
-more than half to a build. Worker processes make them instead, the year's
+when. A unit's files take some 35 ms (most of it openpyxl making the unit's
+workbook), half what MkDocs takes for the unit's pages, so made one after
+the other they would add a third to a build. Worker processes make them instead, the year's
 own files first (every page links to them), then unit by unit in the order
 MkDocs builds the pages. The pages carry a marker where a file's size goes
 (``size_marker``), filled in (``fill_sizes``) when MkDocs gets to the page,

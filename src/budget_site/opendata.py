@@ -24,24 +24,17 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from copy import copy
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.writer.excel import ExcelWriter
 
+from . import xlsx_writer
 from .formatting import display_width, money, number
 from .model import Project, UnitDocument, YearData
+from .workbook.template import unit_workbook
 
 DOWNLOADS = "downloads"
 DATAPACKAGE = f"{DOWNLOADS}/datapackage.json"
@@ -233,89 +226,42 @@ def to_csv(table: Table) -> bytes:
 
 # ---------------------------------------------------------------- XLSX
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _MAX_WIDTH = 60  # characters; longer text wraps
 
 
 def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterable[str] | None = None) -> bytes:
     """One sheet per table (named by its title, or by ``sheet_titles``): a frozen
     header row, column widths that fit the content, long text wrapped, and
-    merged level cells like the page. Written row by row (openpyxl's write-only
-    mode): a province's year workbook would otherwise hold a million cell
-    objects, some 400 MB."""
-    book = Workbook(write_only=True)
+    merged level cells like the page."""
     tables = tuple(tables)
-    styles: dict[tuple, object] = {}  # shared by the sheets, see _write_sheet
-    for table, sheet_title in zip(tables, sheet_titles or [t.spec.title for t in tables], strict=True):
-        _write_sheet(book.create_sheet(sheet_title), table, styles)
-    stamp = datetime(year, 1, 1)
-    book.properties.creator = "budget-site"
-    book.properties.title = _xlsx_value(title)
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    return workbook_bytes(book, stamp)
+    titles = sheet_titles or [t.spec.title for t in tables]
+    return xlsx_writer.workbook([_sheet(t, s) for t, s in zip(tables, titles, strict=True)], title, year)
 
 
-def _write_sheet(sheet, table: Table, prototypes: dict[tuple, object]) -> None:
+def _sheet(table: Table, title: str) -> xlsx_writer.Sheet:
     columns = table.spec.columns
     spans = _merge_spans(table)  # (row index, column index) -> rows merged, 0 where merged away
-    # Widths, the frozen header and the merges go before the first row is written.
     widths = [display_width(c.name) for c in columns]
     for row in table.rows:
         for i, (value, column) in enumerate(zip(row, columns, strict=True)):
             widths[i] = max(widths[i], display_width(_csv_text(value, column)))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    # Straight into the set: MultiCellRange.add() checks each new range against all
-    # the others (quadratic for a year's table); ours never overlap.
-    for (r, i), span in spans.items():
-        if span > 1:
-            letter = get_column_letter(i + 1)
-            sheet.merged_cells.ranges.add(CellRange(f"{letter}{r + 2}:{letter}{r + span + 1}"))
-    if not table.spec.merges and table.rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table.rows) + 1}"
-    # Styles are set once per workbook and kind of cell, then copied: openpyxl hashes
-    # every style it is given, which would dominate the build for thousands of files.
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, column.name)
-        if "header" not in prototypes:
-            cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            prototypes["header"] = copy(cell._style)
-        cell._style = copy(prototypes["header"])
-        header.append(cell)
-    sheet.append(header)
-    for r, row in enumerate(table.rows):
-        cells = []
-        for i, (value, column) in enumerate(zip(row, columns, strict=True)):
-            cell = WriteOnlyCell(sheet, None if spans.get((r, i)) == 0 else _xlsx_value(value))
-            if cell.data_type == "f":  # text beginning with "=" stays text, never a formula
-                cell.data_type = "s"
-            key = (column.kind, column.type, spans.get((r, i), 1) > 1)
-            if key not in prototypes:
-                prototypes[key] = _cell_style(cell, column, merged=key[2])
-            cell._style = copy(prototypes[key])
-            cells.append(cell)
-        sheet.append(cells)
+    header = tuple((c.name, "header") for c in columns)
+    body = tuple(
+        tuple((None if spans.get((r, i)) == 0 else _xlsx_value(value), _xlsx_style(column, spans.get((r, i), 1) > 1))
+              for i, (value, column) in enumerate(zip(row, columns, strict=True)))
+        for r, row in enumerate(table.rows))
+    merges = tuple((i + 1, r + 2, r + span + 1) for (r, i), span in spans.items() if span > 1)
+    return xlsx_writer.Sheet(title, tuple(min(w + 2, _MAX_WIDTH) for w in widths), (header, *body), merges,
+                             filtered=not table.spec.merges and bool(table.rows))
 
 
-def _cell_style(cell, column: Column, merged: bool) -> object:
-    """The style of a kind of body cell, set on ``cell`` and returned for copying."""
-    cell.border = _BORDER
-    if column.kind == "money":
-        cell.number_format = "0.00"
-    elif column.kind == "share":
-        cell.number_format = "0.##"
-    elif merged:
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    else:
-        cell.alignment = Alignment(vertical="top", wrap_text=column.type == "string")
-    return copy(cell._style)
+def _xlsx_style(column: Column, merged: bool) -> str:
+    """The name of a body cell's style in ``xlsx_writer.STYLES``."""
+    if column.kind in ("money", "share"):
+        return column.kind
+    if merged:
+        return "merged"
+    return "text" if column.type == "string" else "plain"
 
 
 def _xlsx_value(value: Value) -> Value:
@@ -338,36 +284,6 @@ def _merge_spans(table: Table) -> dict[tuple[int, int], int]:
                     spans.update({(r, index): 0 for r in range(start + 1, i)})
                 start = i
     return spans
-
-
-class _FixedDateZip(ZipFile):
-    """A zip whose entries all carry one date, so the same workbook gives the same bytes."""
-
-    def __init__(self, file, date_time: tuple[int, int, int, int, int, int]):
-        super().__init__(file, "w", ZIP_DEFLATED)
-        self._date_time = date_time
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if isinstance(zinfo_or_arcname, str):
-            info = ZipInfo(zinfo_or_arcname, date_time=self._date_time)
-            info.compress_type = ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
-        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl writes each worksheet from a temporary file, whose time would go in.
-        with open(filename, "rb") as f:
-            return self.writestr(arcname or posixpath.basename(filename), f.read(), compress_type, compresslevel)
-
-
-def workbook_bytes(book: Workbook, stamp: datetime) -> bytes:
-    """The workbook as XLSX bytes, every date in it ``stamp``: same data, same bytes."""
-    # openpyxl's save_workbook() would stamp the current time into docProps/core.xml.
-    buffer = io.BytesIO()
-    archive = _FixedDateZip(buffer, (stamp.year, 1, 1, 0, 0, 0))
-    ExcelWriter(book, archive).save()
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- JSON
@@ -602,10 +518,8 @@ def unit_files(unit: UnitDocument) -> dict[str, bytes]:
 
 @lru_cache(maxsize=4096)
 def _unit_files(unit: UnitDocument) -> tuple[tuple[str, bytes], ...]:
-    from .workbook.template import unit_workbook  # here: it imports workbook_bytes from this module
-
     # Cached by the unit's data: a preview rebuilds only the units that changed,
-    # and openpyxl takes some 25 ms a workbook.
+    # and openpyxl takes some 25 ms for the unit's workbook.
     files: dict[str, bytes] = {}
     files[unit_data_path(unit, "json")] = to_json(unit_record(unit))
     files[unit_workbook_path(unit)] = unit_workbook(unit)

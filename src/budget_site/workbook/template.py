@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..formatting import display_width
 from ..lint import LEVEL1_GROUPS, LEVEL2_OF_LEVEL1
 from ..model import Indicator, Project, SpendingPeriod, UnitDocument
-from ..opendata import workbook_bytes
+from ..xlsx_writer import workbook_bytes
 from . import layout as L
 
 _THIN = Side(style="thin", color="808080")
