@@ -23,13 +23,14 @@ import io
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from . import xlsx_writer
 from .formatting import display_width, money, number
@@ -245,14 +246,18 @@ def _sheet(table: Table, title: str) -> xlsx_writer.Sheet:
     for row in table.rows:
         for i, (value, column) in enumerate(zip(row, columns, strict=True)):
             widths[i] = max(widths[i], display_width(_csv_text(value, column)))
-    header = tuple((c.name, "header") for c in columns)
-    body = tuple(
-        tuple((None if spans.get((r, i)) == 0 else _xlsx_value(value), _xlsx_style(column, spans.get((r, i), 1) > 1))
-              for i, (value, column) in enumerate(zip(row, columns, strict=True)))
-        for r, row in enumerate(table.rows))
+
+    def rows() -> Iterator[list[tuple[Value, str]]]:
+        yield [(c.name, "header") for c in columns]
+        for r, row in enumerate(table.rows):
+            yield [(None if spans.get((r, i)) == 0 else _xlsx_value(value),
+                    _xlsx_style(column, spans.get((r, i), 1) > 1))
+                   for i, (value, column) in enumerate(zip(row, columns, strict=True))]
+
     merges = tuple((i + 1, r + 2, r + span + 1) for (r, i), span in spans.items() if span > 1)
-    return xlsx_writer.Sheet(title, tuple(min(w + 2, _MAX_WIDTH) for w in widths), (header, *body), merges,
-                             filtered=not table.spec.merges and bool(table.rows))
+    last = f"{get_column_letter(len(columns))}{len(table.rows) + 1}"
+    return xlsx_writer.Sheet(title, tuple(min(w + 2, _MAX_WIDTH) for w in widths), rows(), merges,
+                             filter=f"A1:{last}" if not table.spec.merges and table.rows else None)
 
 
 def _xlsx_style(column: Column, merged: bool) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -69,19 +69,19 @@ STYLES = {
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: ``rows`` of (value, style name) cells, the first the header."""
+    """One worksheet: ``rows`` of (value, style name) cells, the first the header; read
+    once, as the sheet is written (a county's year has hundreds of thousands)."""
 
     title: str
     widths: tuple[float, ...]  # each column's, in characters
-    rows: tuple[tuple[tuple[Value, str], ...], ...]
+    rows: Iterable[Sequence[tuple[Value, str]]]
     merges: tuple[tuple[int, int, int], ...] = ()  # (column, first row, last row), 1-based
-    filtered: bool = False  # an autofilter over the whole table
+    filter: str | None = None  # the range of an autofilter, "A1:F12"
 
 
 def workbook(sheets: Sequence[Sheet], title: str, year: int) -> bytes:
     """The XLSX file of ``sheets``, every date in it 1 January of ``year``: same data, same bytes."""
     styles: dict[str, int] = {}  # style name -> its index in the style sheet, in the order first used
-    parts = [_worksheet(sheet, styles) for sheet in sheets]
     stamp = datetime(year, 1, 1)
     fixed = _fixed_parts(len(sheets))
     buffer = io.BytesIO()
@@ -89,8 +89,11 @@ def workbook(sheets: Sequence[Sheet], title: str, year: int) -> bytes:
         archive.writestr("docProps/app.xml", fixed["docProps/app.xml"])
         archive.writestr("docProps/core.xml", _core(title, stamp))
         archive.writestr("xl/theme/theme1.xml", fixed["xl/theme/theme1.xml"])
-        for number, part in enumerate(parts, 1):
-            archive.writestr(f"xl/worksheets/sheet{number}.xml", part)
+        for number, sheet in enumerate(sheets, 1):
+            info = archive.entry(f"xl/worksheets/sheet{number}.xml")
+            with archive.open(info, "w") as part:  # the same bytes as writestr(), without the whole text
+                for text in _worksheet(sheet, styles):
+                    part.write(text.encode("ascii", "xmlcharrefreplace"))  # as lxml writes it
         archive.writestr("xl/styles.xml", _stylesheet(tuple(styles)))
         archive.writestr("_rels/.rels", fixed["_rels/.rels"])
         archive.writestr("xl/workbook.xml", _workbook_part(sheets))
@@ -112,29 +115,29 @@ _SHEET_END = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0
 _MAX_TEXT = 32767  # characters in a cell; openpyxl cuts longer text
 
 
-def _worksheet(sheet: Sheet, styles: dict[str, int]) -> bytes:
-    out = [_SHEET_TOP, "<cols>"]
-    out += [f'<col width="{safe_string(float(w))}" customWidth="1" min="{i}" max="{i}"/>'
-            for i, w in enumerate(sheet.widths, 1)]
-    out.append("</cols><sheetData>")
+def _worksheet(sheet: Sheet, styles: dict[str, int]) -> Iterable[str]:
+    """The worksheet's XML a row at a time."""
+    yield _SHEET_TOP + "<cols>" + "".join(
+        f'<col width="{safe_string(float(w))}" customWidth="1" min="{i}" max="{i}"/>'
+        for i, w in enumerate(sheet.widths, 1)) + "</cols><sheetData>"
     letters = [get_column_letter(i) for i in range(1, len(sheet.widths) + 1)]
     for r, row in enumerate(sheet.rows, 1):
-        out.append(f'<row r="{r}">')
+        cells = []
         for letter, (value, style) in zip(letters, row, strict=True):
             index = styles.setdefault(style, len(styles) + 1)  # 0: the default style, never used here
-            out.append(_cell(f'<c r="{letter}{r}" s="{index}"', value))
-        out.append("</row>")
-    out.append("</sheetData>")
-    if sheet.filtered:
-        out.append(f'<autoFilter ref="{_filter_ref(sheet)}"/>')
+            cells.append(_cell(f'<c r="{letter}{r}" s="{index}"', value))
+        yield f'<row r="{r}">{"".join(cells)}</row>'
+    tail = ["</sheetData>"]
+    if sheet.filter:
+        tail.append(f'<autoFilter ref="{sheet.filter}"/>')
     if sheet.merges:
         # openpyxl keeps merged ranges in a set and writes them in its order.
         ranges = {CellRange(min_col=c, min_row=first, max_col=c, max_row=last) for c, first, last in sheet.merges}
-        out.append(f'<mergeCells count="{len(ranges)}">')
-        out += [f'<mergeCell ref="{cells.coord}"/>' for cells in ranges]
-        out.append("</mergeCells>")
-    out.append(_SHEET_END)
-    return "".join(out).encode("ascii", "xmlcharrefreplace")  # as lxml writes it: no declaration, ASCII
+        tail.append(f'<mergeCells count="{len(ranges)}">')
+        tail += [f'<mergeCell ref="{cells.coord}"/>' for cells in ranges]
+        tail.append("</mergeCells>")
+    tail.append(_SHEET_END)
+    yield "".join(tail)
 
 
 def _cell(start: str, value: Value) -> str:
@@ -162,10 +165,6 @@ def _attribute(value: str) -> str:
     return (_text(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;"))
 
 
-def _filter_ref(sheet: Sheet) -> str:
-    return f"A1:{get_column_letter(len(sheet.widths))}{len(sheet.rows)}"
-
-
 # --------------------------------------------------------------------------- workbook part
 
 _WORKBOOK_TOP = (
@@ -183,8 +182,8 @@ def _workbook_part(sheets: Sequence[Sheet]) -> bytes:
     out += [_SHEET_ENTRY.format(name=_attribute(sheet.title), n=n) for n, sheet in enumerate(sheets, 1)]
     out.append("</sheets>")
     names = [f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-             f'{_text(quote_sheetname(sheet.title))}!{absolute_coordinate(_filter_ref(sheet))}</definedName>'
-             for i, sheet in enumerate(sheets) if sheet.filtered]
+             f'{_text(quote_sheetname(sheet.title))}!{absolute_coordinate(sheet.filter)}</definedName>'
+             for i, sheet in enumerate(sheets) if sheet.filter]
     out.append(f"<definedNames>{''.join(names)}</definedNames>" if names else "<definedNames/>")
     out.append('<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
     return "".join(out).encode("utf-8")
@@ -231,12 +230,15 @@ class FixedDateZip(ZipFile):
         super().__init__(file, "w", ZIP_DEFLATED)
         self._date_time = date_time
 
+    def entry(self, name: str) -> ZipInfo:
+        info = ZipInfo(name, date_time=self._date_time)
+        info.compress_type = ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if isinstance(zinfo_or_arcname, str):
-            info = ZipInfo(zinfo_or_arcname, date_time=self._date_time)
-            info.compress_type = ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
+            zinfo_or_arcname = self.entry(zinfo_or_arcname)
         return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
