@@ -1,5 +1,6 @@
 """The open-data workbooks as openpyxl's write-only mode made them (until 2026-12):
-the reference ``budget_site.xlsx_writer`` must match byte for byte."""
+the reference ``budget_site.xlsx_writer`` must match byte for byte. The column widths
+are ``opendata.column_widths``, which both use: what is compared is the writing."""
 
 from __future__ import annotations
 
@@ -13,15 +14,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from budget_site.formatting import display_width
-from budget_site.opendata import Column, Table, _csv_text, _merge_spans, _xlsx_value
+from budget_site.opendata import Column, Table, _merge_spans, _xlsx_value, column_widths
 from budget_site.xlsx_writer import workbook_bytes
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_MAX_WIDTH = 60  # characters; longer text wraps
 
 
 def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterable[str] | None = None) -> bytes:
@@ -47,12 +46,8 @@ def _write_sheet(sheet, table: Table, prototypes: dict[tuple, object]) -> None:
     columns = table.spec.columns
     spans = _merge_spans(table)  # (row index, column index) -> rows merged, 0 where merged away
     # Widths, the frozen header and the merges go before the first row is written.
-    widths = [display_width(c.name) for c in columns]
-    for row in table.rows:
-        for i, (value, column) in enumerate(zip(row, columns, strict=True)):
-            widths[i] = max(widths[i], display_width(_csv_text(value, column)))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_WIDTH)
+    for i, width in enumerate(column_widths(table), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     # Straight into the set: MultiCellRange.add() checks each new range against all
     # the others (quadratic for a year's table); ours never overlap.

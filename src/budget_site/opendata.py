@@ -242,10 +242,6 @@ def to_xlsx(tables: Iterable[Table], year: int, title: str, sheet_titles: Iterab
 def _sheet(table: Table, title: str) -> xlsx_writer.Sheet:
     columns = table.spec.columns
     spans = _merge_spans(table)  # (row index, column index) -> rows merged, 0 where merged away
-    widths = [display_width(c.name) for c in columns]
-    for row in table.rows:
-        for i, (value, column) in enumerate(zip(row, columns, strict=True)):
-            widths[i] = max(widths[i], display_width(_csv_text(value, column)))
 
     def rows() -> Iterator[list[tuple[Value, str]]]:
         yield [(c.name, "header") for c in columns]
@@ -256,8 +252,18 @@ def _sheet(table: Table, title: str) -> xlsx_writer.Sheet:
 
     merges = tuple((i + 1, r + 2, r + span + 1) for (r, i), span in spans.items() if span > 1)
     last = f"{get_column_letter(len(columns))}{len(table.rows) + 1}"
-    return xlsx_writer.Sheet(title, tuple(min(w + 2, _MAX_WIDTH) for w in widths), rows(), merges,
+    return xlsx_writer.Sheet(title, column_widths(table), rows(), merges,
                              filter=f"A1:{last}" if not table.spec.merges and table.rows else None)
+
+
+def column_widths(table: Table) -> tuple[int, ...]:
+    """Each column's width in characters: its widest text as the CSV writes it, two more, at most 60."""
+    columns = table.spec.columns
+    widths = [display_width(c.name) for c in columns]
+    for row in table.rows:
+        for i, (value, column) in enumerate(zip(row, columns, strict=True)):
+            widths[i] = max(widths[i], display_width(_csv_text(value, column)))
+    return tuple(min(w + 2, _MAX_WIDTH) for w in widths)
 
 
 def _xlsx_style(column: Column, merged: bool) -> str:
