@@ -58,8 +58,11 @@ def test_an_error_in_a_worker_reaches_the_build(year, tmp_path):
     unit = year.units[2]
     broken = replace(unit, projects=(replace(unit.projects[0], budget=None),))  # the model never holds this
     writer = DownloadWriter(replace(year, units=(*year.units[:2], broken)), tmp_path, workers=1)
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'total'") as raised:
         writer.finish()
+    # Raised in the worker and carried over, not a mistake of the parent's own code.
+    assert type(raised.value.__cause__).__name__ == "_RemoteTraceback"
+    assert "budget_total" in str(raised.value.__cause__)
 
 
 def test_a_killed_worker_costs_time_not_files(year, tmp_path):
