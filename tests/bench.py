@@ -1,6 +1,6 @@
 """``make bench``: build one year of N synthetic units and measure it; import a folder of PDFs.
 
-For each N it prints (and writes into README.md between the bench markers):
+For each N it prints (and writes into handbook/performance.md between the bench markers):
 wall time and peak memory of ``budget-site build``, pages, total and median
 HTML size, the search index raw and gzip, what Chromium downloads for its
 first search and how long it takes from opening a page to the first result,
@@ -16,7 +16,7 @@ The import section (``make bench-import`` runs it alone) writes 100 synthetic
 units as Word files the way the fixtures are made, exports them to PDF with
 LibreOffice, and times ``budget-site import`` over the folder: median seconds
 per document, total, peak memory, and how many equal the data they were made
-from (README.md, between the bench-import markers). Last, the phone section
+from (handbook/performance.md, between the bench-import markers). Last, the phone section
 (``bench_phone.py``, also runnable alone: ``make bench-phone``).
 """
 
@@ -372,12 +372,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str, marker: str = "bench") -> None:
-    readme = ROOT / "README.md"
+def write_handbook(text: str, marker: str = "bench") -> None:
+    readme = ROOT / "handbook" / "performance.md"
     content = readme.read_text("utf-8")
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start not in content:
-        raise SystemExit(f"README.md has no {marker} markers")
+        raise SystemExit(f"handbook/performance.md has no {marker} markers")
     head, rest = content.split(start, 1)
     _, tail = rest.split(end, 1)
     readme.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
@@ -474,7 +474,7 @@ def main() -> None:
         text = bench_import(args.documents)
         print(text)
         if not args.no_readme:
-            write_readme(text, "bench-import")
+            write_handbook(text, "bench-import")
     if args.section in ("all", "build"):
         build_section(args)
     if args.section in ("all", "province"):
@@ -498,7 +498,7 @@ def build_section(args: argparse.Namespace) -> None:
                       f"{args.repeats} alternating builds up to 300 units, one build above."])
     print(text)
     if not args.no_readme:
-        write_readme(text)
+        write_handbook(text)
 
 
 def province_section(args: argparse.Namespace) -> None:
@@ -508,7 +508,7 @@ def province_section(args: argparse.Namespace) -> None:
         text = bench_province.run(Path(folder), *args.province)
     print(text)
     if not args.no_readme:
-        write_readme(text, "bench-province")
+        write_handbook(text, "bench-province")
 
 
 def phone_section(args: argparse.Namespace) -> None:
@@ -518,7 +518,7 @@ def phone_section(args: argparse.Namespace) -> None:
         phone = bench_phone.run(Path(folder))
     print(phone)
     if not args.no_readme:
-        write_readme(phone, "bench-phone")
+        write_handbook(phone, "bench-phone")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ takes from tapping the search button to the results. Chromium slows only a
 page's own thread, not a Web Worker (CDP: "only supported for pages"), so the
 search is timed twice: served over HTTP (index and search in the worker) and
 opened from files, where the iframe-worker shim runs the same search on the
-slowed page thread. Medians of 3; the figures go into README.md between the
+slowed page thread. Medians of 3; the figures go into handbook/performance.md between the
 bench-phone markers.
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import YEAR, served, write_readme  # noqa: E402
+from bench import YEAR, served, write_handbook  # noqa: E402
 
 from budget_site.site_build import build_site  # noqa: E402
 
@@ -158,7 +158,7 @@ def main() -> None:
         text = run(Path(folder), args.repeats, args.site)
     print(text)
     if not args.no_readme:
-        write_readme(text, "bench-phone")
+        write_handbook(text, "bench-phone")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ Measured, in a temporary folder:
 ``budget-site build`` options that the installed version lacks (``--jobs``,
 ``--region``) are detected from its ``--help`` and left out (and said so).
 Run by ``tests/bench.py --section province`` (``make bench-province``; smaller:
-``--province REGIONS UNITS``), which writes the report into README.md between
+``--province REGIONS UNITS``), which writes the report into handbook/performance.md between
 the bench-province markers.
 """
 
@@ -509,5 +509,5 @@ def report(row: ProvinceRow) -> str:
 
 
 def run(work: Path, regions: int = REGIONS, units: int = UNITS) -> str:
-    """Measure a province of ``regions`` × ``units`` in ``work``; the report for README.md."""
+    """Measure a province of ``regions`` × ``units`` in ``work``; the report for handbook/performance.md."""
     return report(measure(work, regions, units))
