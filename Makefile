@@ -11,9 +11,16 @@ export NO_MKDOCS_2_WARNING := 1
 site: $(VENV)/.installed
 	$(BIN)/budget-site build --data data --site site
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/.installed: pyproject.toml $(VENV)/.console
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+# The README's `.venv/bin/mkdocs serve` without Material's English notice about its end
+# of life: Python runs this line of a .pth file at start-up, before MkDocs loads the
+# theme that prints it (as `make` does with NO_MKDOCS_2_WARNING above).
+$(VENV)/.console:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -c 'import sysconfig; open(sysconfig.get_path("purelib") + "/budget_site_console.pth", "w").write("import os; os.environ.setdefault(\"NO_MKDOCS_2_WARNING\", \"1\")\n")'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

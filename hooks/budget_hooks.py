@@ -43,7 +43,7 @@ from budget_site.pages import (
     plan_regional_year,
     plan_year,
 )
-from budget_site.preview import error_page
+from budget_site.preview import error_page, say_mkdocs_in_chinese
 from budget_site.problems import DataError, Problem
 from budget_site.region_summary import FACTS_FILE, RegionalYear, RegionSite, facts_of, region_file
 from budget_site.regional_build import preview_site, year_date
@@ -90,6 +90,8 @@ def on_startup(command: str, dirty: bool) -> None:
     global _download_cache, _serving
     _serving = command == "serve"
     _download_cache = {} if _serving else None
+    if _serving:
+        say_mkdocs_in_chinese()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -110,6 +112,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.nav = []
         return config
     _errors, _part, _search_regions = None, part, []
+    if _serving:  # one year, no other to select: Material would ask for ../versions.json in vain
+        config.extra.pop("version", None)
     _assets_from_year = isinstance(part, RegionSite) and handed_over
     _load_search_terms()
     site_dir = Path(config.site_dir)
@@ -147,7 +151,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _handwritten_links.extend((title, "../" + uri) for title, uri in map(_first_page, handwritten) if uri)
         handwritten = []
     config.nav = [*(_nav_entry(item) for item in _plan.nav), *handwritten]
-    config.nav.insert(0, {_html(_plan.pages[0].nav_title): _plan.pages[0].src_uri})
+    if not isinstance(part, RegionSite):  # a region's home heads its own section (navigation.indexes)
+        config.nav.insert(0, {_html(_plan.pages[0].nav_title): _plan.pages[0].src_uri})
     return config
 
 
@@ -256,7 +261,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         def links(pairs) -> list[Link]:
             return [Link(_html(title), page_url(uri, config.use_directory_urls)) for title, uri in pairs]
 
-        nav.items[1:1] = links(_plan.outside)
+        # After the year home; on a region's site, before its own section.
+        at = 0 if isinstance(_part, RegionSite) else 1
+        nav.items[at:at] = links(_plan.outside)
         nav.items += links(_handwritten_links)
     return nav
 
@@ -311,6 +318,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     generated = _plan.page(page.file.src_uri) if _plan else None
     if generated is not None:
         page.meta["budget_title"] = generated.title
+        # A region's pages show their own breadcrumbs from the year home down
+        # (_breadcrumbs.html): Material's (partials/path.html) would be a second bar.
+        page.meta["budget_breadcrumbs"] = isinstance(_part, RegionSite)
     return markdown
 
 
@@ -453,6 +463,12 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    """Rebuild the preview when a data file changes."""
-    server.watch(str(data_dir(config)))
+    """Rebuild the preview when a data file changes (a folder that is not there cannot
+    be watched: the preview says so instead of watchdog's traceback)."""
+    folder = data_dir(config)
+    if folder.is_dir():
+        server.watch(str(folder))
+    else:
+        print(f"数据文件夹 {folder} 不存在，预览不会随数据更新；改好 BUDGET_DATA 后请重新运行 mkdocs serve",
+              file=sys.stderr)
     return server

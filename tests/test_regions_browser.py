@@ -108,3 +108,27 @@ def test_axe_finds_no_serious_violation_on_regional_pages(regional_site, browser
         violations = [v for v in run_axe(page, AXE.read_text("utf-8")) if v["impact"] in BLOCKING]
     page.close()
     assert not violations, describe(violations)
+
+
+# Where the primary navigation's entries lead (links and sections' index pages), in order.
+NAV_TARGETS = """() => [...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')]
+  .map(a => a.href.split('#')[0])"""
+# Breadcrumb bars a reader sees: Material's (partials/path.html) and the regions' own.
+CRUMB_BARS = """() => [...document.querySelectorAll('.md-path, .budget-breadcrumbs')]
+  .filter(e => e.checkVisibility()).length"""
+
+
+@pytest.mark.parametrize("uri", ["130637/index.md", "130637/230001/index.md", "130637/230001/safeguards.md"])
+def test_a_regional_page_has_one_breadcrumb_bar_and_lists_each_place_once(regional_site, browser, uri):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # Material shows its breadcrumbs from 76.25em
+    with serve_directory(regional_site) as base:
+        page.goto(f"{base}/2023/{page_path(uri)}", wait_until="networkidle")
+        bars = page.evaluate(CRUMB_BARS)
+        crumbs = page.inner_text(".budget-breadcrumbs").replace("\n", "")
+        targets = page.evaluate(NAV_TARGETS)
+    page.close()
+    assert bars == 1
+    assert crumbs.startswith("2023年部门预算绩效文本 › 保定市 › 博野县")
+    home, region = f"{base}/2023/index.html", f"{base}/2023/{page_path('130637/index.md')}"
+    assert targets.count(home) == 1 and targets.count(region) == 1, targets
+    assert targets.index(home) < targets.index(region)  # the year first, then the place

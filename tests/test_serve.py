@@ -4,6 +4,7 @@ problems of invalid data instead of waiting without saying why."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -46,12 +47,14 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
 
 
 def start_serve(data: Path, log: Path, **env: str) -> tuple[subprocess.Popen, int]:
-    """``mkdocs serve`` of ``data`` on a free port, its terminal output into ``log``."""
+    """``mkdocs serve`` of ``data`` on a free port, its terminal output into ``log``;
+    in the environment of a terminal (``make`` sets NO_MKDOCS_2_WARNING, a terminal does not)."""
     port = free_port()
+    plain = {name: value for name, value in os.environ.items() if name != "NO_MKDOCS_2_WARNING"}
     with log.open("wb") as output:
         server = subprocess.Popen(
             [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=ROOT, env={**os.environ, "BUDGET_DATA": str(data), "NO_MKDOCS_2_WARNING": "1", **env},
+            cwd=ROOT, env={**plain, "BUDGET_DATA": str(data), **env},
             stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )
     return server, port
@@ -126,3 +129,56 @@ def test_bad_environment_values_are_told_in_chinese(tmp_path, env, message):
     output = result.stdout + result.stderr  # MkDocs prints why it stopped on stdout
     assert message in output and "Traceback" not in output, output
     assert not (tmp_path / "out").exists()
+
+
+# Names the operator types or reads as they are: the variable, the command, the keys.
+NAMES = re.compile(r"https?://\S+|'[^']*'|/\S*|\bBUDGET_DATA\b|\bmkdocs serve\b|Ctrl\+C")
+
+
+def english_in(log: str) -> list[str]:
+    """The English words of a terminal's output, leaving out addresses, file names and
+    the names in NAMES (colour codes taken out first)."""
+    return re.findall(r"[A-Za-z]{2,}", NAMES.sub(" ", re.sub(r"\x1b\[[\d;]*m", "", log)))
+
+
+def test_a_missing_data_folder_is_told_in_chinese_without_a_traceback(tmp_path):
+    log = tmp_path / "serve.log"
+    server, port = start_serve(Path("/nonexistent"), log)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/", "数据有误"), log.read_text("utf-8")
+    finally:
+        stop(server)
+    output = log.read_text("utf-8")
+    assert "/nonexistent: 错误: 环境变量 BUDGET_DATA 所指的数据文件夹不存在" in output
+    assert "重新运行 mkdocs serve" in output
+    assert "Traceback" not in output and "Error" not in output, output
+    assert english_in(output) == [], output
+
+
+@pytest.mark.browser
+def test_the_readme_preview_speaks_chinese_and_asks_for_nothing_missing(tmp_path, browser):
+    """``.venv/bin/mkdocs serve`` as the README says: no English notice, every message
+    in Chinese, and no request of the pages' answered 404 (Material's year selector
+    asked for ../versions.json on every page)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    log = tmp_path / "serve.log"
+    server, port = start_serve(data, log)
+    page = browser.new_page()
+    failed: list[str] = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        assert wait_for(base, "部门预算绩效文本"), log.read_text("utf-8")
+        for address in ("", "230001/index.html", "about.html"):
+            page.goto(base + address, wait_until="load")  # livereload keeps a request open
+            page.wait_for_timeout(1000)
+        page.wait_for_timeout(1500)  # livereload logs the connection
+    finally:
+        page.close()
+        stop(server)
+    output = log.read_text("utf-8")
+    assert failed == [], failed
+    assert "预览地址：" in output and "浏览器已打开" in output, output
+    assert "404" not in output and "Traceback" not in output, output
+    assert english_in(output) == [], output
