@@ -48,7 +48,7 @@ from budget_site.problems import DataError, Problem
 from budget_site.region_summary import FACTS_FILE, RegionalYear, RegionSite, facts_of, region_file
 from budget_site.regional_build import preview_site, year_date
 from budget_site.regional_downloads import JoinedYearFiles, region_order
-from budget_site.search_index import compact_search_index
+from budget_site.search_index import compact_search_index, result_places
 from budget_site.search_shards import REGION_POSTINGS, RegionEntry, region_search_files, shard_search_index, year_router
 
 log = logging.getLogger("mkdocs.hooks.budget")
@@ -354,7 +354,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = Path(config.site_dir)
     index = site / "search" / "search_index.json"
     if index.is_file():
-        compact = compact_search_index(index.read_text("utf-8"))
+        government = _part.summary.region.name if isinstance(_part, RegionSite) else None
+        places = result_places(_plan.pages, config.use_directory_urls, government) if _plan else None
+        compact = compact_search_index(index.read_text("utf-8"), places)
         if isinstance(_part, RegionSite):  # only the year's search is ever loaded: no whole index per region
             index.unlink()
         else:

@@ -7,6 +7,7 @@ on any other host."""
 from __future__ import annotations
 
 import shutil
+from urllib.parse import quote
 
 import pytest
 
@@ -132,3 +133,28 @@ def test_a_regional_page_has_one_breadcrumb_bar_and_lists_each_place_once(region
     home, region = f"{base}/2023/index.html", f"{base}/2023/{page_path('130637/index.md')}"
     assert targets.count(home) == 1 and targets.count(region) == 1, targets
     assert targets.index(home) < targets.index(region)  # the year first, then the place
+
+
+def test_each_search_result_on_a_platform_names_its_government_and_unit(regional_site, browser):
+    """The covers of 博野县's and 曲阳县's unit 230001 are both titled 封面与目录: each
+    result says whose it is, above its title."""
+    page = browser.new_page()
+    with serve_directory(regional_site) as base:
+        page.goto(f"{base}/2023/index.html?q={quote('封面与目录')}")
+        page.wait_for_function(RESULTS, timeout=20000)
+        shown = page.eval_on_selector_all(
+            ".md-search-result__list > li > a.md-search-result__link",
+            "links => links.map(a => [a.href, a.querySelector('h1').innerText.trim()])")
+    page.close()
+    covers = {href.split("/2023/", 1)[1]: title for href, title in shown if href.endswith("/index.html")}
+    assert covers == {
+        "130637/230001/index.html": "博野县 · 博野县信访局\n封面与目录",
+        "130634/230001/index.html": f"曲阳县 · {unit_name('230001')}\n封面与目录",
+        "130634/230002/index.html": f"曲阳县 · {unit_name('230002')}\n封面与目录",
+    }
+
+
+def unit_name(code: str) -> str:
+    """The name of 曲阳县's synthetic unit ``code`` (as regional_site writes it)."""
+    document = generate_unit(2023, ("230001", "230002").index(code), seed=7)
+    return document["unit"]["name"]

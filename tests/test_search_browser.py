@@ -204,3 +204,40 @@ def test_an_answer_to_a_replaced_query_is_not_shown(county_site, browser):
     finally:
         page.close()
     assert len(answers) == 1 and answers[0][0] == "驻京" and answers[0][1] > 0, answers
+
+
+# The worker's whole answer to a query (every page, in order; Material shows the first
+# ones), asked through the page's own search (search-lazy.js starts it on focus).
+ANSWER = """async query => {
+  const config = JSON.parse(document.getElementById("__config").textContent)
+  const worker = new Worker(new URL(config.search, location.href))
+  const answer = new Promise(resolve => worker.addEventListener("message", event => {
+    if (event.data.type === 3 && event.data.data.query === query) resolve(event.data.data.items)
+  }))
+  document.querySelector(".md-search__input").focus()
+  worker.postMessage({ type: 2, data: query })
+  return await answer
+}"""
+HANDWRITTEN = ("about.html", "how-to-read.html", "data-format.html")
+# What YAML looks like in a snippet: `basis: 尽职尽责} - {level1: 满意度指标`.
+YAML_LIKE = re.compile(r"[{}]|\b[a-z_]+\d?: ")
+
+
+@pytest.mark.parametrize("query", ["驻京", "满意度", "13063722P004351100152"])
+def test_data_pages_come_first_and_the_clerks_manual_is_not_a_result(sample_site, browser, query):
+    index = json.loads((sample_site / "2023" / "search" / "search_index.json").read_text("utf-8"))
+    assert not [doc for doc in index["docs"] if doc["location"].startswith("data-format.html")]
+    page = browser.new_page()
+    try:
+        with serve_directory(sample_site) as base:
+            page.goto(f"{base}/2023/index.html", wait_until="networkidle")
+            items = page.evaluate(ANSWER, query)
+    finally:
+        page.close()
+    pages = [group[0]["location"].split("#")[0] for group in items]
+    assert pages and pages[0] not in HANDWRITTEN, pages
+    assert "data-format.html" not in pages
+    handwritten = [i for i, location in enumerate(pages) if location in HANDWRITTEN]
+    assert all(i >= len(pages) - len(handwritten) for i in handwritten), pages  # after every data page
+    snippets = [item["text"] for group in items for item in group]
+    assert not [text for text in snippets if YAML_LIKE.search(re.sub(r"<[^>]+>", "", text))]

@@ -496,7 +496,8 @@ function makeSections(docs, weight) {
       page: doc.location.split("#")[0],
       title,
       text,
-      boost: (typeof doc.boost === "number" ? doc.boost : 1) * weight
+      boost: (typeof doc.boost === "number" ? doc.boost : 1) * weight,
+      place: doc.place || ""  /* a page's government and unit (search_index.result_places), shown only */
     }
     made.push(section)
   }
@@ -704,7 +705,9 @@ function marked(field, positions, needles, from, to) {
 function render(section, score, found, needles, termState) {
   const titlePositions = found ? found.map(f => f.title) : []
   const textPositions = found ? found.map(f => f.text) : []
-  const title = marked(section.title, titlePositions, needles, 0, section.title.display.length)
+  let title = marked(section.title, titlePositions, needles, 0, section.title.display.length)
+  if (section.place && !section.location.includes("#"))  /* above the page's title: whose page it is */
+    title = `<span class="budget-search-place">${escapeHTML(section.place)}</span>${title}`
 
   /* A snippet around the first match in the text, or its beginning. */
   const display = section.text.display
