@@ -205,3 +205,47 @@ def test_unit_cards_sort_and_filter_on_a_phone(browser, sample_base):
         shown = [i for i in range(cards.count()) if cards.nth(i).is_visible()]
         assert [cards.nth(i).locator("th").inner_text() for i in shown] == ["博野县信访局"]
         assert page.evaluate(OVERFLOW_JS) == []
+
+
+COUNTY_NAME = "保定市博野县预算绩效公开"  # 12 characters, as many as the README says a phone shows whole
+
+# The header's site name: its text, whether it is cut (Material ends a cut name with "…"),
+# and whether it runs into the buttons beside it.
+HEADER_NAME_JS = """() => {
+  const name = document.querySelector('.md-header__topic:first-child > .md-ellipsis');
+  const box = name.getBoundingClientRect();
+  const buttons = [...document.querySelectorAll('.md-header__option, .md-header__button')].filter(
+    b => b.checkVisibility() && b.getBoundingClientRect().width > 0 && !b.contains(name));
+  const overlapping = buttons.filter(b => {
+    const r = b.getBoundingClientRect();
+    return r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top;
+  });
+  const year = document.querySelector('.md-version__current');
+  return {text: name.textContent.trim(), cut: name.scrollWidth > name.clientWidth, width: box.width,
+          overlapping: overlapping.length, year: year ? year.checkVisibility() && year.textContent.trim() : null};
+}"""
+
+
+@pytest.fixture(scope="module")
+def county_base(tmp_path_factory):
+    """The repository's data built with a county's own mkdocs.yml (site_name and site_url set)."""
+    from budget_site.site_build import build_site
+
+    from conftest import ROOT
+    from utils import county_project
+
+    root = tmp_path_factory.mktemp("county-named")
+    config = county_project(root / "project", COUNTY_NAME, "https://www.boye.gov.cn/ysjx/")
+    build_site(ROOT / "data", root / "site", config)
+    with serve_directory(root / "site") as base:
+        yield f"{base}/2023"
+
+
+@pytest.mark.parametrize("width", PHONES)
+@pytest.mark.parametrize("src", ["index.md", PROJECT])
+def test_the_header_shows_a_countys_name_whole_on_a_phone(browser, county_base, src, width):
+    with opened(browser, url_of(county_base, src), PHONES[width]) as page:
+        page.wait_for_selector(".md-version__current")  # the year selector is in the header too
+        header = page.evaluate(HEADER_NAME_JS)
+    assert header["text"] == COUNTY_NAME and not header["cut"], header
+    assert header["overlapping"] == 0 and header["year"] == "2023年度", header

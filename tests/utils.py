@@ -52,3 +52,20 @@ def write_zip_bomb(original: Path, target: Path, padding: str) -> None:
         with bomb.open(padding, "w") as part:
             for _ in range(300):
                 part.write(bytes(1 << 20))
+
+
+def county_project(folder: Path, site_name: str, site_url: str) -> Path:
+    """A county's own copy of the project's site configuration (mkdocs.yml, docs/,
+    overrides/, hooks/) in ``folder``, with its name and address set as the README
+    says; returns its mkdocs.yml."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for part in ("docs", "overrides", "hooks"):
+        shutil.copytree(root / part, folder / part)
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    assert "\nsite_name: 部门预算绩效公开\n# site_url: " in config
+    config = config.replace("\nsite_name: 部门预算绩效公开\n# site_url: https://www.example.gov.cn/xxgk/ysjx/\n",
+                            f"\nsite_name: {site_name}\nsite_url: {site_url}\n")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder / "mkdocs.yml"

@@ -214,6 +214,8 @@ def _build(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path
     if missing := built.missing_footer:
         print(f"提醒：{config_file} 的 extra.footer 中尚未填写{'、'.join(missing)}，页脚不显示这些信息；"
               "发布前请填写本网站的登记信息。", file=sys.stderr)
+    for setting in built.unset_identity:
+        print(f"提醒：{config_file} 的 {setting}。", file=sys.stderr)
     return 0
 
 

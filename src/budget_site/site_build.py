@@ -61,6 +61,7 @@ class BuiltYear:
 class BuiltSite:
     years: list[BuiltYear]
     missing_footer: list[str]  # registration details mkdocs.yml does not give yet (FOOTER_ITEMS)
+    unset_identity: list[str]  # what says whose site it is, still as shipped (unset_identity)
 
 
 def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: Path | None = None, *,
@@ -83,14 +84,16 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, archives_dir: 
     else:
         years = {}  # each region's build loads and checks its own files
     archives_dir = archives_dir if archives_dir is not None else site_dir.parent / "archives"
-    extra = load_config(str(config_file)).extra
+    config = load_config(str(config_file))
+    extra = config.extra
     archives = frozen_archives(data_dir, layout.files, extra.get("budget_frozen"), archives_dir)
     site_dir = site_dir.resolve()
     with site_lock(site_dir, wait=wait, on_wait=on_wait):
         _recover(site_dir)
         plan = _Plan(layout, years, archives, data_dir, config_file, jobs, only, progress)
         built = _build_staged(plan, site_dir)
-    return BuiltSite(built, missing_footer_items(extra.get("footer") or {}))
+    return BuiltSite(built, missing_footer_items(extra.get("footer") or {}),
+                     unset_identity(config.site_name, config.site_url))
 
 
 def _checked_regions(layout: DataLayout, regions: Iterable[str], data_dir: Path) -> frozenset[str] | None:
@@ -191,6 +194,24 @@ def missing_footer_items(footer: Mapping) -> list[str]:
     """The footer's registration details (mkdocs.yml extra.footer) not filled in yet:
     a government site must show them, and only the publishing body knows them."""
     return [label for key, label in FOOTER_ITEMS.items() if not str(footer.get(key) or "").strip()]
+
+
+# mkdocs.yml's site_name as shipped: the generic name, which says nothing of whose site it is.
+SHIPPED_SITE_NAME = "部门预算绩效公开"
+
+
+def unset_identity(site_name: str, site_url: str | None) -> list[str]:
+    """What mkdocs.yml still has as shipped of the settings that say whose site it is,
+    each as the reminder says it: the header shows the site's name on every page, and
+    sitemaps need the site's address (without it, a reserved one stands in)."""
+    unset = []
+    if site_name.strip() == SHIPPED_SITE_NAME:
+        unset.append(f"site_name 仍是通用的“{SHIPPED_SITE_NAME}”（各页顶部显示的网站名称，"
+                     "请写上本地政府，如“博野县部门预算绩效公开”）")
+    if not (site_url or "").strip():
+        unset.append("site_url 未填写（网站的正式地址，如 https://www.boye.gov.cn/ysjx/；"
+                     "未填写时站点地图中的网址是占位的 https://budget-site.invalid/）")
+    return unset
 
 
 def versions_json(years) -> str:
