@@ -174,3 +174,49 @@ def test_charts_stay_legible_in_light_dark_and_print(reference_site, browser, sc
             if media == "print":
                 assert set(colours["text"]) == {"rgb(0, 0, 0)"}
         page.close()
+
+
+PHONE = {"width": 360, "height": 740}
+
+# Chart text as drawn (its font size times the SVG's scale on the screen) smaller than
+# 12 px or outside its drawing; tables wider than their box (scrolling sideways).
+PHONE_JS = """() => {
+  const drawn = [...document.querySelectorAll('article svg.budget-chart text')].filter(t => t.checkVisibility());
+  const small = [], outside = [];
+  for (const text of drawn) {
+    const size = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+    const box = text.getBoundingClientRect(), frame = text.ownerSVGElement.getBoundingClientRect();
+    if (size < 12) small.push(`${text.textContent} ${size.toFixed(1)} px`);
+    if (box.left < frame.left - 0.5 || box.right > frame.right + 0.5) outside.push(text.textContent);
+  }
+  // Texts of one drawing on one line must not run into each other.
+  const overlapping = [];
+  drawn.forEach((a, i) => drawn.slice(i + 1).forEach(b => {
+    const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+    if (a.ownerSVGElement === b.ownerSVGElement && p.left < q.right && q.left < p.right
+        && p.top < q.bottom - 2 && q.top < p.bottom - 2) overlapping.push(`${a.textContent} / ${b.textContent}`);
+  }));
+  // Tables, and the boxes that scroll them (not those clipped to nothing for screen readers).
+  const scrolls = el => el.tagName === 'TABLE' || ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const scrolling = [...document.querySelectorAll('article table, article div')]
+    .filter(el => el.checkVisibility() && el.clientWidth > 1 && scrolls(el) && el.scrollWidth > el.clientWidth)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.textContent.trim().slice(0, 12)}: `
+               + `${el.scrollWidth} in ${el.clientWidth}`);
+  return {texts: drawn.length, small, outside, overlapping, scrolling};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("uri", ["index.md", "230001/index.md", f"{UNIT}/{PROJECT}.md"])
+def test_on_a_phone_chart_text_is_at_least_12_px_and_no_table_scrolls_sideways(sample_site, browser, uri):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        with serve_directory(sample_site) as base:
+            page.goto(f"{base}/2023/{page_path(uri)}", wait_until="networkidle")
+            found = page.evaluate(PHONE_JS)
+    finally:
+        context.close()
+    assert found["texts"] >= (0 if uri == "230001/index.md" else 8)
+    assert found["small"] == [] and found["outside"] == [] and found["overlapping"] == [], found
+    assert found["scrolling"] == [], found["scrolling"]
