@@ -1,14 +1,24 @@
 """The search index in shards (search_shards.py), without MkDocs: every section in
-one document shard with its whole page and one region, and the posting lists
-never missing a shard that holds a term."""
+one document shard with its whole page and one region, the posting lists never
+missing a shard that holds a term, and every file but the manifest named by a
+hash of its content, so a republished site never shares a name with other data."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
 
 from budget_site import search_shards
-from budget_site.search_shards import RegionEntry, gram_hash, searchable, shard_search_index
+from budget_site.search_shards import (
+    FORMAT,
+    RegionEntry,
+    gram_hash,
+    region_search_files,
+    searchable,
+    shard_search_index,
+    year_router,
+)
 
 REGIONS = [RegionEntry("130600", "保定市", None), RegionEntry("130637", "博野县", "130600"),
            RegionEntry("130634", "曲阳县", "130600")]
@@ -36,15 +46,19 @@ def make_index(pages_per_region: int = 40) -> str:
 
 
 def shards_of(files: dict[str, str]) -> tuple[dict, dict[int, list[dict]], dict[str, list[int]]]:
+    """The manifest, the document shards by number, and each gram's [shard, count, …], read
+    through the names the manifest gives (each file's own ``__shard`` name is the same)."""
     manifest = parse(files["manifest"])[1]
-    documents = {int(name[1:]): parse(script)[1] for name, script in files.items() if name.startswith("d")}
+    assert manifest["format"] == FORMAT
+    assert {parse(script)[0] for script in files.values()} == {*files}
+    assert sorted(files) == sorted({"manifest", *manifest["terms"], *(entry[2] for entry in manifest["shards"])})
+    documents = {n: parse(files[entry[2]])[1] for n, entry in enumerate(manifest["shards"])}
     terms: dict[str, list[int]] = {}
-    for name, script in files.items():
-        if name.startswith("t"):
-            for gram, flat in parse(script)[1].items():
-                assert gram_hash(gram, manifest["termFiles"]) == int(name[1:])
-                shards = [sum(flat[0:i + 1:2]) for i in range(0, len(flat), 2)]  # deltas → numbers
-                terms[gram] = [value for pair in zip(shards, flat[1::2], strict=True) for value in pair]
+    for number, name in enumerate(manifest["terms"]):
+        for gram, flat in parse(files[name])[1].items():
+            assert gram_hash(gram, len(manifest["terms"])) == number
+            shards = [sum(flat[0:i + 1:2]) for i in range(0, len(flat), 2)]  # deltas → numbers
+            terms[gram] = [value for pair in zip(shards, flat[1::2], strict=True) for value in pair]
     return manifest, documents, terms
 
 
@@ -69,7 +83,7 @@ def test_posting_lists_hold_every_shard_that_holds_a_gram(monkeypatch):
     monkeypatch.setattr(search_shards, "SHARD_BYTES", 8_000)
     monkeypatch.setattr(search_shards, "TERM_FILE_BYTES", 2_000)
     manifest, documents, terms = shards_of(shard_search_index(make_index(), REGIONS))
-    assert manifest["termFiles"] > 5
+    assert len(manifest["terms"]) > 5
     for n, docs in documents.items():
         for text in (searchable(doc[field]) for doc in docs for field in ("title", "text")):
             for size in (1, 2, 3):
@@ -92,8 +106,8 @@ def test_shards_are_the_same_whatever_the_order_of_the_index():
 
 def test_a_flat_site_has_no_regions():
     manifest, documents, _ = shards_of(shard_search_index(make_index(3)))
-    assert manifest["regions"] == [] and {region for region, _ in manifest["shards"]} == {-1}
-    assert all(size > 0 for _, size in manifest["shards"]) and len(documents) >= 1
+    assert manifest["regions"] == [] and {region for region, _, _ in manifest["shards"]} == {-1}
+    assert all(size > 0 for _, size, _ in manifest["shards"]) and len(documents) >= 1
 
 
 def test_characters_outside_the_basic_plane_are_one_character_each():
@@ -107,3 +121,45 @@ def test_characters_outside_the_basic_plane_are_one_character_each():
     for gram in ("𠮷", "𠮷田", "田𪚥", "𪚥村", "村😀", "😀服", "𠮷田𪚥", "𪚥村😀"):
         assert terms[gram][0::2] == [0], gram
     assert not any(len(gram) > 3 or "\x7f" in gram for gram in terms)
+
+
+def test_files_are_named_by_their_content():
+    """A unit added: the shards and term files whose data changed get new names, those
+    unchanged keep theirs; a name is ``d.``/``t.`` and 12 hex digits of SHA-256 of the data."""
+    before = shard_search_index(make_index(6), REGIONS)
+    data = json.loads(make_index(6))
+    data["docs"].append({"location": "130634/239999/index.html", "title": "新增单位", "text": "新增单位的驻京工作"})
+    after = shard_search_index(json.dumps(data, ensure_ascii=False), REGIONS)
+    for files in (before, after):
+        assert all(re.fullmatch(r"[dt]\.[0-9a-f]{12}", name) for name in files if name != "manifest")
+    changed = [name for name in after if name != "manifest" and name not in before]
+    kept = [name for name in after if name in before and name != "manifest"]
+    assert any(name.startswith("d.") for name in changed) and any(name.startswith("t.") for name in changed)
+    assert kept and all(after[name] == before[name] for name in kept)
+    assert after["manifest"] != before["manifest"]
+
+
+def test_a_regional_year_names_every_region_shard_by_its_path_and_content():
+    """The regional build: each region's shards in its folder, named by content; the year's
+    manifest names them by their path from <year>/search/shards/, its own beside it."""
+    docs = json.loads(make_index(3))["docs"]
+    records, region_files = [], {}
+    for code in ("130637", "130634"):
+        own = [{**doc, "location": doc["location"].partition("/")[2]}
+               for doc in docs if doc["location"].startswith(code)]
+        files, record = region_search_files(json.dumps({"docs": own}, ensure_ascii=False), code)
+        assert all(re.fullmatch(r"d\.[0-9a-f]{12}", name) for name in files)
+        region_files[code] = files
+        records.append(record)
+    home = json.dumps({"docs": [{"location": "index.html", "title": "首页", "text": "年度首页"}]}, ensure_ascii=False)
+    year = year_router(home, REGIONS, records)
+    manifest = parse(year["manifest"])[1]
+    assert manifest["format"] == FORMAT
+    own = [entry for entry in manifest["shards"] if entry[0] == -1]
+    assert [entry[2] for entry in own] == [name for name in year if name.startswith("d.")]
+    for region, _, name in manifest["shards"]:
+        if region != -1:
+            code = REGIONS[region].code
+            folder, _, file = name.rpartition("/")
+            assert folder == f"../../{code}/search/shards" and parse(region_files[code][file])[0] == name
+    assert sorted(manifest["terms"]) == sorted(name for name in year if name.startswith("t."))

@@ -20,11 +20,20 @@ at most three shards hold in its first five results, with trigrams 386.
 Every file is a script calling ``__shard(name, data)``: a worker loads it with
 ``importScripts``, which also works from ``file://`` through the iframe-worker
 shim, where a worker cannot fetch.
+
+A republished site must not mix with what a reader's browser kept of the one
+before. As Pagefind names its fragments, every term file and document shard is
+named by a hash of its content (``t.<hash>``, ``d.<hash>``), so a name never
+holds other data and may be kept for good (deploy/nginx: immutable); only the
+small ``manifest`` keeps its name, is revalidated on every load, carries
+``FORMAT`` and names every other file. A worker holding an old manifest asks
+for files the new site no longer has, and reloads the manifest (search-worker.js).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import unicodedata
 from array import array
@@ -36,6 +45,8 @@ SHARD_BYTES = 48_000  # UTF-8 bytes of text per document shard, about 12 KB gzip
 TERM_FILE_BYTES = 16_000  # posting bytes per term file (estimated high): about 1 KB gzip
 MAX_COUNT = 999  # counts only order the candidate shards: capped, to keep posting lists short
 TITLE_WEIGHT = 4  # a title hit counts as much as four in the text, as in the worker
+FORMAT = 2  # the manifest's layout, which search-worker.js checks (1: fixed names, no version)
+HASH_LENGTH = 12  # hex digits of SHA-256 in a shard's name: 48 bits, no two alike among a province's files
 _IGNORED = {"\x7f", "\u200b", "\ufeff"}  # jieba's word boundaries; U+FEFF, white space to JavaScript's \s
 
 
@@ -111,8 +122,24 @@ def _posting_list(held: list[int]) -> list[int]:
     return flat
 
 
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def _script(name: str, data: object) -> str:
-    return f"__shard({json.dumps(name)},{json.dumps(data, ensure_ascii=False, separators=(',', ':'))})\n"
+    return f"__shard({json.dumps(name)},{_json(data)})\n"
+
+
+def _hashed(kind: str, data: object, folder: str = "") -> tuple[str, str]:
+    """A term file's or document shard's name (``folder`` + ``kind.<hash of its data>``)
+    and its script: the same data, the same name, build after build."""
+    name = f"{folder}{kind}.{hashlib.sha256(_json(data).encode()).hexdigest()[:HASH_LENGTH]}"
+    return name, _script(name, data)
+
+
+def _file_name(name: str) -> str:
+    """The file a shard's name stands for, in the folder it is written to (without ".js")."""
+    return name.rpartition("/")[2]
 
 
 def _gzip_size(script: str) -> int:
@@ -167,25 +194,33 @@ def _router(cut: _Cut, shard_entries: list[list], regions: Sequence[RegionEntry]
     files: list[dict[str, Sequence[int]]] = [{} for _ in range(term_files)]
     for gram, flat in cut.postings.items():
         files[gram_hash(gram, term_files)][gram] = flat
-    out = {f"t{number}": _script(f"t{number}", {gram: list(flat) for gram, flat in held.items()})
-           for number, held in enumerate(files)}
+    named = [_hashed("t", {gram: list(flat) for gram, flat in held.items()}) for held in files]
+    out = dict(named)
     out["manifest"] = _script("manifest", {
+        "format": FORMAT,
         "sections": cut.sections,
         "averageLength": cut.length / max(1, cut.sections),
-        "termFiles": term_files,
+        "terms": [name for name, _ in named],  # term file of each gram_hash value
         "regions": [[r.code, r.name, r.parent] for r in regions],
-        "shards": shard_entries,
+        "shards": shard_entries,  # [region, gzip bytes, name]
     })
     return out
 
 
+def _document_shards(cut: _Cut, folder: str = "") -> tuple[dict[str, str], list[tuple[str, int]]]:
+    """The cut's document shards (file name → script) and each one's name and gzip size."""
+    named = [_hashed("d", shard, folder) for shard in cut.shards]
+    return ({_file_name(name): script for name, script in named},
+            [(name, _gzip_size(script)) for name, script in named])
+
+
 def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) -> dict[str, str]:
-    """The shard files (name → script) for a year's compacted ``search_index.json``."""
+    """The shard files (file name without ".js" → script) for a year's compacted
+    ``search_index.json``."""
     cut = _cut(json.loads(compact_index)["docs"], {region.code: i for i, region in enumerate(regions)})
-    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(cut.shards)}
-    entries = [[region, _gzip_size(out[f"d{n}"])] for n, region in enumerate(cut.regions)]
-    out.update(_router(cut, entries, regions))
-    return out
+    out, named = _document_shards(cut)
+    entries = [[region, size, name] for region, (name, size) in zip(cut.regions, named, strict=True)]
+    return {**out, **_router(cut, entries, regions)}
 
 
 # ---------------------------------------------------------------- regional sites
@@ -198,24 +233,20 @@ def shard_search_index(compact_index: str, regions: Sequence[RegionEntry] = ()) 
 REGION_POSTINGS = "postings.json"
 
 
-def region_shard_file(code: str, number: int) -> str:
-    """A region's document shard as the manifest (in <year>/search/shards/) names it."""
-    return f"../../{code}/search/shards/d{number}"
+def region_shard_folder(code: str) -> str:
+    """A region's search/shards/ as the manifest (in <year>/search/shards/) names it."""
+    return f"../../{code}/search/shards/"
 
 
 def region_search_files(compact_index: str, code: str) -> tuple[dict[str, str], str]:
-    """A region's document shards (name → script, under its search/shards/) and its
+    """A region's document shards (file name → script, under its search/shards/) and its
     posting lists (JSON, for the year's router); locations get the region's folder."""
     docs = [{**doc, "location": f"{code}/{doc['location']}"} for doc in json.loads(compact_index)["docs"]]
     cut = _cut(docs, {})
-    out, shards = {}, []
-    for number, shard in enumerate(cut.shards):
-        name = region_shard_file(code, number)
-        out[f"d{number}"] = _script(name, shard)
-        shards.append([_gzip_size(out[f"d{number}"]), name])
-    record = {"code": code, "sections": cut.sections, "length": cut.length, "shards": shards,
-              "postings": cut.postings}
-    return out, json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    out, named = _document_shards(cut, region_shard_folder(code))
+    record = {"code": code, "sections": cut.sections, "length": cut.length,
+              "shards": [[size, name] for name, size in named], "postings": cut.postings}
+    return out, _json(record)
 
 
 def year_router(compact_index: str, regions: Sequence[RegionEntry], region_records: Iterable[str]) -> dict[str, str]:
@@ -223,8 +254,8 @@ def year_router(compact_index: str, regions: Sequence[RegionEntry], region_recor
     home, the hand-written pages), and the term files and manifest over those and
     every region's shards (``region_records``: their posting lists, in region order)."""
     cut = _cut(json.loads(compact_index)["docs"], {})
-    out = {f"d{number}": _script(f"d{number}", shard) for number, shard in enumerate(cut.shards)}
-    entries: list[list] = [[-1, _gzip_size(out[f"d{n}"])] for n in range(len(cut.shards))]
+    out, named = _document_shards(cut)
+    entries: list[list] = [[-1, size, name] for name, size in named]
     region_index = {region.code: i for i, region in enumerate(regions)}
     last = {gram: sum(flat[0::2]) for gram, flat in cut.postings.items()}  # each gram's last shard so far
     # Machine integers, not lists: at 10,000 units the year's posting lists hold some 30

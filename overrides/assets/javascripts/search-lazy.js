@@ -13,7 +13,8 @@
    asks, then starts the real worker (from files, the iframe-worker shim that
    the offline plugin loaded first) and sends it
    Material's SETUP message (with the address of the index's shards instead
-   of the index, and on a region's pages its code: see setupMessage); the
+   of the index, the page's address for the error the worker may show, and
+   on a region's pages its code: see setupMessage); the
    worker answers READY and Material's search box, results and ?q= links
    work as before. */
 (function () {
@@ -35,7 +36,7 @@
      (importScripts, which the iframe-worker shim also provides from files). */
   function setupMessage() {
     var shards = new URL("search/shards/", base).href
-    var data = { shards: shards, options: { suggest: false } }
+    var data = { shards: shards, page: location.href, options: { suggest: false } }
     if (region) data.region = region
     return Promise.resolve({ type: SETUP, data: data })
   }

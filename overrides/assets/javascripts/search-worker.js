@@ -30,8 +30,16 @@
  * first up to BUDGET bytes, and is answered over those shards' sections. A
  * shard is a script calling __shard(), loaded with importScripts, or from
  * file:// (where the iframe-worker shim runs this script in an iframe) with a
- * script element. A shard that cannot be loaded is left out of that query's
- * answer, and asked for again by the next. `region:名称` or `region:代码`
+ * script element.
+ *
+ * A republish: term files and document shards are named by a hash of their
+ * content (search_shards.py), only the manifest keeps its name and names the
+ * rest; the server has it revalidated on every load. A worker that outlived
+ * the site it started on (a page left open) or got an old manifest asks for
+ * files that are gone: then, or when the manifest is of another FORMAT, it
+ * loads the manifest once more past the browser's cache and answers from
+ * that; if that fails too, the reader reads so in Chinese, never an answer
+ * silently missing shards. `region:名称` or `region:代码`
  * (also 地区:) in a query narrows it to a region and the regions under it.
  * On a region's own pages (SETUP names it) that region's shards are loaded
  * first and its sections weigh HOME_BOOST times as much: a reader of 博野县
@@ -55,6 +63,7 @@ const DIVERSE = 5      /* Leading results that show distinct completions */
 const MAX_GRAMS = 16    /* Term files (about 1 KB gzip each) one query term may load */
 const PIECE_WEIGHT = 1 << 20  /* Above any sum of counts (each at most 999): characters covered come first */
 const BUDGET = 180000  /* gzip bytes of document shards one query may load: with the worker, manifest and term files, under 300 KB */
+const FORMAT = 2       /* The manifest's layout this worker reads: search_shards.FORMAT */
 
 let sections = []      /* Indexed sections */
 let pages = new Map()  /* Page location → article section */
@@ -67,13 +76,17 @@ let total = 1          /* Sections in the whole index, for BM25 weights */
  * --------------------------------------------------------------------- */
 
 let shardBase = ""     /* Address of search/shards/ */
+let pageAddress = ""   /* The reader's page (SETUP), which the error result links to: reloading it */
 let homeRegion = null  /* Code of the region whose pages the reader is on (SETUP) */
 let homeShards = null  /* Its shards and those of the regions under it, once the manifest is in */
 let manifest = null
 const files = new Map()         /* Shard name → promise of its data, null if it did not load */
 const arrived = new Map()       /* Shard name → resolve, until its script has run */
 const shardSections = new Map() /* Document shard number → its sections */
-const WAIT = 10000              /* ms a shard may take from file:// before search goes on without it */
+const WAIT = 10000              /* ms a shard may take from file:// before search gives up on it */
+
+/* A file the manifest names did not load, or the manifest is not one this worker reads. */
+class Stale extends Error {}
 
 /* Called by every shard script, with the name the manifest gives it. */
 function __shard(name, data) {
@@ -95,8 +108,8 @@ function missing(name, why) {
 /* Run a shard's script. In a worker importScripts (which throws when the file
    cannot be loaded); through the iframe-worker shim, in an iframe whose
    importScripts waits forever for a missing file, a script element. */
-function run(name) {
-  const url = new URL(`${name}.js`, shardBase).href
+function run(name, query = "") {
+  const url = new URL(`${name}.js${query}`, shardBase).href
   if (typeof WorkerGlobalScope !== "undefined") {
     try {
       importScripts(url)
@@ -114,26 +127,30 @@ function run(name) {
   document.body.appendChild(script)
 }
 
-/* The shards' data (null for one that did not load), loading those not asked for before. */
-function load(names) {
+/* The shards' data, loading those not asked for before; Stale if one did not load
+   (it is forgotten, and asked for again by the next query). */
+async function load(names) {
   const fresh = [...new Set(names.filter(name => !files.has(name)))]
   for (const name of fresh) files.set(name, new Promise(resolve => arrived.set(name, resolve)))
   const data = Promise.all(names.map(name => files.get(name)))
-  fresh.forEach(run)
-  return data
+  fresh.forEach(name => run(name))
+  const loaded = await data
+  const lost = names.filter((name, i) => !loaded[i])
+  if (lost.length) throw new Stale(`${lost[0]}.js`)
+  return loaded
 }
 
 /* A document shard's name: its file relative to search/shards/, without ".js"
-   (a region's shards may be in its own folder), or d<number> beside the manifest. */
+   (a region's shards are in its own folder). */
 function documentName(n) {
-  return manifest.shards[n][2] ?? `d${n}`
+  return manifest.shards[n][2]
 }
 
-/* Term file of a gram: search_shards.gram_hash. */
+/* Term file of a gram: the manifest's name for its search_shards.gram_hash. */
 function gramFile(gram) {
   let value = 0
-  for (const ch of gram) value = (value * 31 + ch.codePointAt(0)) % manifest.termFiles
-  return `t${value}`
+  for (const ch of gram) value = (value * 31 + ch.codePointAt(0)) % manifest.terms.length
+  return manifest.terms[value]
 }
 
 /* The term's grams of `size` characters in order (the term itself when shorter). */
@@ -155,25 +172,22 @@ function coverGrams(term) {
     : [...new Set(Array.from({ length: MAX_GRAMS }, (_, k) => all[Math.round(k * (all.length - 1) / (MAX_GRAMS - 1))]))]
 }
 
-/* Shard number → how often the gram occurs there; null when its term file did not load. */
+/* Shard number → how often the gram occurs there. */
 async function postings(grams) {
   const names = [...new Set(grams.map(gramFile))]
   const data = await load(names)
   const byFile = new Map(names.map((name, i) => [name, data[i]]))
   return grams.map(gram => {
-    const file = byFile.get(gramFile(gram))
-    if (!file) return null
-    const flat = file[gram] || []
+    const flat = byFile.get(gramFile(gram))[gram] || []
     const held = new Map()
     for (let i = 0, shard = 0; i < flat.length; i += 2) held.set(shard += flat[i], flat[i + 1])
     return held
   })
 }
 
-/* Shards holding every gram, with the smallest count (at most the term's);
-   grams whose term file did not load are not known to narrow anything. */
+/* Shards holding every gram, with the smallest count (at most the term's). */
 function intersect(maps) {
-  const [first, ...rest] = maps.filter(map => map)
+  const [first, ...rest] = maps
   const result = new Map()
   if (!first) return result
   for (const [shard, count] of first) {
@@ -226,12 +240,12 @@ async function candidates(terms) {
    most 信访, not to the one holding 信访局 and 值班费. */
 function pieceScores(maps, gramLength) {
   const shards = new Set()
-  for (const map of maps) if (map) for (const shard of map.keys()) shards.add(shard)
+  for (const map of maps) for (const shard of map.keys()) shards.add(shard)
   const scores = new Map()
   for (const shard of shards) {
     let covered = 0, often = 0, run = 0, least = Infinity
     for (let i = 0; i <= maps.length; i++) {
-      const count = i < maps.length && maps[i] ? maps[i].get(shard) || 0 : 0
+      const count = i < maps.length ? maps[i].get(shard) || 0 : 0
       if (count) {
         run += 1
         least = Math.min(least, count)
@@ -292,8 +306,8 @@ async function sectionsFor(terms, regions) {
   }
   const fresh = chosen.filter(n => !shardSections.has(n))
   const data = await load(fresh.map(documentName))
-  fresh.forEach((n, i) => data[i] && shardSections.set(n, makeSections(data[i], isHome(n) ? HOME_BOOST : 1)))
-  return chosen.sort((a, b) => a - b).flatMap(n => shardSections.get(n) || [])
+  fresh.forEach((n, i) => shardSections.set(n, makeSections(data[i], isHome(n) ? HOME_BOOST : 1)))
+  return chosen.sort((a, b) => a - b).flatMap(n => shardSections.get(n))
 }
 
 /* `region:…` or `地区：…` terms, and the rest of the query. */
@@ -303,25 +317,47 @@ function splitQuery(query) {
   return { rest, regions }
 }
 
-/* The manifest, loaded again by a query if it did not load at set-up. */
-async function loadManifest() {
-  if (!manifest) {
-    const [data] = await load(["manifest"])
-    if (data && !manifest) {
-      manifest = data
-      total = data.sections
-      averageLength = data.averageLength || 1
-    }
+/* The manifest, loaded by the first query if it did not load at set-up; `again`:
+   loaded anew past the browser's cache (a query string), what it named forgotten. */
+async function loadManifest(again = false) {
+  if (manifest && !again) return manifest
+  if (again) {
+    files.set("manifest", new Promise(resolve => arrived.set("manifest", resolve)))
+    run("manifest", `?${Date.now()}`)
   }
+  const [data] = await load(["manifest"])
+  if (data.format !== FORMAT) throw new Stale(`manifest.js format ${data.format}`)
+  manifest = data
+  total = data.sections
+  averageLength = data.averageLength || 1
+  shardSections.clear()
+  homeShards = null
   return manifest
+}
+
+/* What the reader reads when search cannot answer from the site as it is now. */
+function failure(problem) {
+  console.warn(`search: ${problem.message}`)
+  const text = "搜索文件没有载入完整（网站可能刚刚更新过）。为免漏掉结果，这次不显示结果：请刷新页面后再搜索。"
+  return { items: [[{ location: pageAddress, title: "搜索暂时不能使用", text: `<p>${text}</p>`, score: 1, terms: {} }]] }
 }
 
 async function answer(query) {
   const { rest, regions } = splitQuery(query)
   const terms = normaliseQuery(rest)
-  if (!terms.length || !await loadManifest()) return { items: [] }
-  use(await sectionsFor(terms, regions))
-  return search(terms)
+  if (!terms.length) return { items: [] }
+  let problem
+  for (const again of [false, true]) {
+    try {
+      await loadManifest(again)
+      use(await sectionsFor(terms, regions))
+      return search(terms)
+    } catch (err) {
+      if (!(err instanceof Stale)) throw err
+      problem = err
+    }
+  }
+  return failure(problem)
 }
 
 /* ------------------------------------------------------------------------
@@ -760,8 +796,9 @@ addEventListener("message", ev => {
     case SETUP:
       /* search-lazy.js sends the address of search/shards/. */
       shardBase = message.data.shards
+      pageAddress = message.data.page || ""
       homeRegion = message.data.region || null
-      loadManifest().then(() => postMessage({ type: READY }))
+      loadManifest().catch(() => null).then(() => postMessage({ type: READY }))
       break
     case QUERY:
       pending = message.data
