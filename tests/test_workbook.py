@@ -289,7 +289,30 @@ def test_a_blank_template_filled_in_imports(tmp_path):
     project = build_unit(unit.data).projects[0]
     assert project.budget.other is None and project.indicators == (
         Indicator("产出指标", "数量指标", "扫描页数", "全年扫描页数", "≥10万页", "年度计划"),)
-    assert len(unit.warnings) == 8 and all("只有一级/二级指标" in w.message for w in unit.warnings)
+    assert unit.warnings == []  # the eight pre-labelled rows left as they were are no mistake
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".calc.xlsx"])
+def test_the_templates_own_labelled_rows_left_empty_are_silent(suffix):
+    unit = read_workbook(WORKBOOKS / f"blank-filled{suffix}")
+    assert unit.warnings == []
+    assert [i.level3 for i in build_unit(unit.data).projects[0].indicators] == ["扫描页数", "群众满意度"]
+
+
+def test_a_labelled_row_with_more_written_is_still_reported(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    book = load_workbook(WORKBOOKS / "blank-filled.calc.xlsx")
+    book["项目1"]["B12"] = "完成时限"  # a 二级指标 of the clerk's own, nothing else on the row
+    book["项目1"]["E15"] = "明显提升"  # a value in a labelled row, without its 三级指标
+    book.save(path)
+    with pytest.raises(DataError) as refused:
+        read_workbook(path)
+    messages = [p.message for p in refused.value.problems]
+    assert any(m.startswith("项目1!") and "15" in m for m in messages), messages
+    book["项目1"]["E15"] = None
+    book.save(path)
+    warnings = [w.message for w in read_workbook(path).warnings]
+    assert len(warnings) == 1 and warnings[0].startswith("项目1!B12：这一行只有一级/二级指标"), warnings
 
 
 # --------------------------------------------------------------------------- hostile workbooks

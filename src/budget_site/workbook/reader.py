@@ -28,6 +28,7 @@ from openpyxl.utils import column_index_from_string
 
 from ..importer.parse import ImportedUnit
 from ..importer.refusal import refuse
+from ..lint import LEVEL2_OF_LEVEL1
 from ..problems import DataError, Problem
 from . import cells as C
 from . import layout as L
@@ -416,6 +417,12 @@ def _plan(title: str, periods: list[Found], shares: list[Found], reading: _Readi
     return plan
 
 
+def _template_label(level1: str | None, level2: str | None) -> bool:
+    """A row as the blank template labels it (一级 and one of its own 二级指标, nothing else):
+    a row the clerk did not need, not a row whose content was lost."""
+    return level2 is not None and level2 in LEVEL2_OF_LEVEL1.get(level1 or "", ())
+
+
 def _indicators(title: str, rows: list[tuple[int, list[Found]]], columns: dict[int, str],
                 reading: _Reading) -> list[dict[str, Any]]:
     """Indicator rows; a blank 一级 (and then 二级) 指标 is the one above, as in the documents."""
@@ -430,7 +437,9 @@ def _indicators(title: str, rows: list[tuple[int, list[Found]]], columns: dict[i
             if item.get("level1") and item["level1"] != above.get("level1"):
                 above = {"level1": item["level1"]}
             above.update({k: v for k, v in item.items() if v})
-            reading.warn(C.ref(title, number, cells[0].column), "这一行只有一级/二级指标，没有三级指标等内容，没有导入")
+            if not _template_label(above.get("level1"), item.get("level2")):
+                reading.warn(C.ref(title, number, cells[0].column),
+                             "这一行只有一级/二级指标，没有三级指标等内容，没有导入")
             continue
         item = _item(title, number, cells, columns, L.PROJECT_WIDTH, reading, optional=("level1", "level2"))
         level1, level2 = item.get("level1"), item.get("level2")
