@@ -232,8 +232,9 @@ def test_a_missing_shard_is_said_in_chinese_and_asked_for_again(
         shutil.copy(big_regional_site / lost.relative_to(site), lost)
         try:
             type_query(page, only_lost)  # the same reader, the same worker: it asks again
-            page.wait_for_function(f"() => ![...document.querySelectorAll('.md-search-result__article h1')]"
-                                   f".some(h => h.textContent === {json.dumps(STALE)})", timeout=30000)
+            answered = ("() => { const links = [...document.querySelectorAll('.md-search-result__link')];"
+                        f" return links.length && !links.some(a => a.textContent.includes({json.dumps(STALE)})) }}")
+            page.wait_for_function(answered, timeout=30000)
             links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
             assert links[0].startswith(f"{base}/2023/{REFERENCE_REGION}/230001/"), (only_lost, links[:3])
         finally:
