@@ -317,20 +317,22 @@ def test_what_pages_load_is_cached_by_whether_its_name_can_change(nginx, browser
 NOT_FOUND = "没有找到这个页面"
 
 
-def get(url: str) -> tuple[int, str]:
+def get(url: str) -> tuple[int, str, str]:
+    """Status, body and Cache-Control."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
+            return response.status, response.read().decode("utf-8"), response.headers["cache-control"]
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
+        return error.code, error.read().decode("utf-8"), error.headers["cache-control"]
 
 
 @pytest.mark.parametrize("prefix", ["", f"/{SUB_PATH}"])
 @pytest.mark.parametrize("missing", ["2021/no-such-page.html", f"2022/{CONTINUED_UNIT}/deep/er/missing/",
-                                     "2023/.hidden", "2023/assets/javascripts/gone.js"])
+                                     "2023/.hidden", "2023/assets/javascripts/gone.js", "2023/gone.png"])
 def test_a_missing_address_gets_its_year_s_404_page_in_chinese(nginx, prefix, missing):
     base, _, _ = nginx
-    status, body = get(f"{base}{prefix}/{missing}")
+    status, body, cache = get(f"{base}{prefix}/{missing}")
+    assert cache == "no-cache"  # a file published later is found at once
     year = missing[:4]
     assert status == 404 and NOT_FOUND in body and f"回到{year}年度首页" in body and "Not found" not in body
     assert f'<base href="{prefix}/{year}/">' in body and f'"base": "{prefix}/{year}/"' in body
@@ -338,7 +340,8 @@ def test_a_missing_address_gets_its_year_s_404_page_in_chinese(nginx, prefix, mi
 
 def test_outside_any_year_a_missing_address_is_nginx_s_plain_404(nginx):
     """No year folder in the address: no year's page to give (documented in the handbook)."""
-    assert get(f"{nginx[0]}/no-such-year/page.html")[0] == 404
+    status, body, _ = get(f"{nginx[0]}/no-such-year/page.html")
+    assert status == 404 and NOT_FOUND not in body
 
 
 @pytest.mark.parametrize("where", ["root", "sub-path"])
