@@ -364,7 +364,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         _write_search_shards(index.parent, compact)
     if isinstance(_part, RegionSite):
         (site / FACTS_FILE).write_text(region_file(
-            facts_of(_part.code, _part.data, tuple(_page_urls)),
+            facts_of(_part.code, _part.data, tuple(_page_urls), _part.previous),
             facts_of(_part.code, _part.previous) if _part.previous is not None else None), encoding="utf-8")
     _write_sitemap(config)
 

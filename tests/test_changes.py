@@ -62,9 +62,16 @@ def test_units_new_and_gone(years):
     assert changes.previous_year == 2022
     assert [u.code for u in changes.gone_units] == [GONE_UNIT]
     assert {c.unit.code for c in changes.units if c.is_new} == {"230001"}
-    assert changes.total == Amount(years[2022].budget_total, years[2023].budget_total)
+    # The year's change is over the units of both years; 230001 and 300004 are counted apart.
+    both = [u for u in years[2022].units if u.code != GONE_UNIT]
+    gone = next(u for u in years[2022].units if u.code == GONE_UNIT)
+    comparison = changes.comparison
+    assert (comparison.both, comparison.new, comparison.gone) == (3, 1, 1)
+    assert comparison.both_total == Amount(sum(u.budget_total for u in both),
+                                           sum(u.budget_total for u in years[2023].units if u.code != "230001"))
+    assert (comparison.new_total, comparison.gone_total) == (years[2023].units[0].budget_total, gone.budget_total)
     first = compare_years(years[2021], None)
-    assert first.previous_year is None and not any(c.is_new for c in first.units)
+    assert first.previous_year is None and not any(c.is_new for c in first.units) and first.comparison is None
 
 
 def test_first_year_pages_say_nothing_about_changes(years):

@@ -186,9 +186,13 @@ def test_region_totals_with_the_year_before(tmp_path):
     (data / "2022" / "130637" / "230001.yaml").write_text(text, encoding="utf-8")
     years = load_data(data)
     by_code = {s.region.code: s for s in summarise_regions(years[2023], years[2022])}
-    assert by_code["130637"].total.delta_text == "0.00" and by_code["130634"].total.previous is None
-    assert by_code["130600"].subtree_total.current == 2 * by_code["130637"].total.current
-    assert by_code["130600"].subtree_total.previous == by_code["130637"].total.current
+    same, new = by_code["130637"].comparison, by_code["130634"].comparison
+    assert (same.both, same.both_total.delta_text, same.new) == (1, "0.00", 0)
+    assert (new.both, new.new, new.new_total) == (0, 1, by_code["130634"].total)
+    assert by_code["130600"].subtree_total == 2 * by_code["130637"].total
+    # The city's change is over 130637's unit only: 130634's is new, not a rise.
+    city = by_code["130600"].subtree_comparison
+    assert (city.both, city.both_total.delta, city.new, city.new_total) == (1, 0, 1, by_code["130634"].total)
     assert by_code["130000"].unit_count == 0 and by_code["130000"].depth == 0
 
 

@@ -62,7 +62,7 @@ def test_year_home_lists_regions_not_units(regional_site):
     for region in synthetic_regions(REGIONS):
         assert f'{region["name"]}</a>' in home
     assert "合成1市10县</a>" in home and f"{sum(COUNTS)} 个预算单位" in home
-    assert 'id="units-table"' not in home and "比2022年增减" in home
+    assert 'id="units-table"' not in home and "比2022年同口径增减" in home
 
 
 def test_region_home_lists_its_units_on_pages(regional_site):
@@ -71,7 +71,7 @@ def test_region_home_lists_its_units_on_pages(regional_site):
     rows = [len(re.findall(r'data-label="单位编码"', page)) for page in (first, second)]
     assert rows == [UNITS_PER_PAGE, BIG - UNITS_PER_PAGE]
     assert "第 1 页，共 2 页" in first and "第 2 页，共 2 页" in second
-    assert "比2022年增减" in first and 'id="chart-units-caption"' in first
+    assert "比2022年增减" in first and "本级与2022年比较：同口径" in first and 'id="chart-units-caption"' in first
     city = html(regional_site, "130100/index.md")
     assert 'id="child-regions"' in city and "合成1市1县</a>" in city
 

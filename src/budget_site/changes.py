@@ -1,4 +1,11 @@
-"""Changes from the previous year: each unit's total budget and each project's budget.
+"""Changes from the previous year: each unit's total budget and each project's budget,
+and the year's total like for like (``Comparison``).
+
+A year's units are compared with the previous year's over the units published in
+both years only (the same ``UnitDocument.key``: unit code, on a platform region and
+unit code); units new this year and units no longer published are counted and
+summed apart. Totals over two different sets of units are never subtracted: a
+unit publishing for the first time is not a rise.
 
 Computed once at build time from two loaded years; the pages only show the
 result. A project is the same project in both years when its code is the
@@ -58,6 +65,34 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A set of units' budget this year against the previous year, like for like."""
+
+    previous_year: int
+    both: int  # units published in both years
+    both_total: Amount  # their budget total in each year
+    new: int  # units published this year, not the previous year
+    new_total: Decimal  # their budget this year
+    gone: int  # units published the previous year, not this year
+    gone_total: Decimal  # their budget the previous year
+
+    def __add__(self, other: Comparison) -> Comparison:
+        """Two sets of units together (the regions of a tree)."""
+        assert self.previous_year == other.previous_year, "comparisons with the same year"
+        both = Amount(self.both_total.previous + other.both_total.previous,  # type: ignore[operator]
+                      self.both_total.current + other.both_total.current)  # type: ignore[operator]
+        return Comparison(self.previous_year, self.both + other.both, both, self.new + other.new,
+                          self.new_total + other.new_total, self.gone + other.gone, self.gone_total + other.gone_total)
+
+
+def combined(comparisons: list[Comparison | None]) -> Comparison | None:
+    """The comparison of several sets of units; None when there is none or one has no previous year."""
+    if not comparisons or any(c is None for c in comparisons):
+        return None
+    return sum(comparisons[1:], comparisons[0])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class ProjectChange:
     previous: Project | None
     current: Project | None
@@ -107,7 +142,20 @@ class YearChanges:
     previous_year: int | None  # the latest earlier year in the data, if any
     units: tuple[UnitChange, ...]  # in the order of ``YearData.units``
     gone_units: tuple[UnitDocument, ...]  # published the previous year, not this year
-    total: Amount  # all units of each year
+
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        """The year's total like for like; None without a previous year."""
+        if self.previous_year is None:
+            return None
+        both = [u.total for u in self.units if u.previous is not None]
+        new = [u.unit.budget_total for u in self.units if u.previous is None]
+        return Comparison(
+            self.previous_year, len(both),
+            Amount(sum((a.previous for a in both), Decimal("0")),  # type: ignore[misc]
+                   sum((a.current for a in both), Decimal("0"))),  # type: ignore[misc]
+            len(new), sum(new, Decimal("0")),
+            len(self.gone_units), sum((u.budget_total for u in self.gone_units), Decimal("0")))
 
     def unit(self, key: str) -> UnitChange | None:
         """The change of the unit whose ``UnitDocument.key`` is ``key``."""
@@ -125,8 +173,7 @@ def compare_years(data: YearData, previous: YearData | None) -> YearChanges:
                   for unit in data.units)
     keys = {u.key for u in data.units}
     gone = tuple(u for u in previous.units if u.key not in keys) if previous else ()
-    total = Amount(previous.budget_total if previous else None, data.budget_total)
-    return YearChanges(data.year, previous.year if previous else None, units, gone, total)
+    return YearChanges(data.year, previous.year if previous else None, units, gone)
 
 
 def compare_units(unit: UnitDocument, previous: UnitDocument | None, previous_year: int | None) -> UnitChange:

@@ -6,6 +6,10 @@ province's units at once: a region's build publishes its own figures as
 homes of the regions above it are made from those. The year home shows the
 regions as a tree with these figures instead of every unit, and each region's
 home lists its own units: no page grows with the size of a province.
+
+Changes from the year before are like for like (``changes.Comparison``): a
+region's build, which holds both years of its own units, matches them by unit
+code and publishes the sums; a tree's figures are the sums of its regions'.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .changes import Amount
+from .changes import Amount, Comparison, combined, compare_years
 from .model import YearData
 from .problems import DataError, Problem
 from .regions import Region, Regions
@@ -37,13 +41,18 @@ class RegionFacts:
     other: Decimal | None  # None when every project left 其他资金 blank
     date: str | None  # the latest 发布日期 (or 成文日期) of its units: the year's date
     pages: tuple[str, ...]  # its pages' URLs within its folder, for the year's sitemap
+    comparison: Comparison | None = None  # its units against the year before; None: no earlier year
 
 
-def facts_of(code: str, data: YearData, pages: tuple[str, ...] = ()) -> RegionFacts:
+def facts_of(code: str, data: YearData, pages: tuple[str, ...] = (),
+             previous: YearData | None = None) -> RegionFacts:
+    """A region's figures from its own units; ``previous``: its units of the year before
+    (None when the data has no earlier year), compared with like for like."""
     dates = sorted(d for u in data.units if (d := u.disclosure.published_date or u.disclosure.written_date))
+    comparison = compare_years(data, previous).comparison if previous is not None else None
     return RegionFacts(code, data.year, len(data.units), sum(len(u.projects) for u in data.units),
                        data.budget_total, data.fiscal_total, data.other_total, dates[-1] if dates else None,
-                       tuple(pages))
+                       tuple(pages), comparison)
 
 
 def _record(facts: RegionFacts) -> dict:
@@ -51,14 +60,29 @@ def _record(facts: RegionFacts) -> dict:
     for key in ("total", "fiscal", "other"):
         record[key] = None if record[key] is None else str(record[key])
     record["pages"] = list(facts.pages)
+    c = facts.comparison
+    record["comparison"] = None if c is None else {
+        "previous_year": c.previous_year, "both": c.both, "both_previous": str(c.both_total.previous),
+        "both_current": str(c.both_total.current), "new": c.new, "new_total": str(c.new_total),
+        "gone": c.gone, "gone_total": str(c.gone_total)}
     return record
+
+
+def _comparison(record: dict | None) -> Comparison | None:
+    if record is None:
+        return None
+    return Comparison(int(record["previous_year"]), int(record["both"]),
+                      Amount(Decimal(record["both_previous"]), Decimal(record["both_current"])),
+                      int(record["new"]), Decimal(record["new_total"]), int(record["gone"]),
+                      Decimal(record["gone_total"]))
 
 
 def _facts(record: dict) -> RegionFacts:
     return RegionFacts(
         str(record["code"]), int(record["year"]), int(record["units"]), int(record["projects"]),
         Decimal(record["total"]), Decimal(record["fiscal"]),
-        None if record["other"] is None else Decimal(record["other"]), record["date"], tuple(record["pages"]))
+        None if record["other"] is None else Decimal(record["other"]), record["date"], tuple(record["pages"]),
+        _comparison(record["comparison"]))
 
 
 def region_file(facts: RegionFacts, previous: RegionFacts | None) -> str:
@@ -82,53 +106,53 @@ class RegionSummary:
     region: Region
     depth: int  # 0 at the top of the tree
     unit_count: int  # its own units
-    total: Amount  # its own units' budget total
-    subtree_total: Amount  # with every region below it
+    total: Decimal  # its own units' budget total
+    subtree_total: Decimal  # with every region below it
+    comparison: Comparison | None  # its own units with the year before; None: no earlier year
+    subtree_comparison: Comparison | None  # with every region below it
 
 
-def summarise(regions: Regions, now: Mapping[str, RegionFacts],
-              before: Mapping[str, RegionFacts] | None) -> tuple[RegionSummary, ...]:
-    """Every region in tree order (parents first); ``before`` is the year before's
-    figures (None when the data has no earlier year)."""
+def summarise(regions: Regions, now: Mapping[str, RegionFacts]) -> tuple[RegionSummary, ...]:
+    """Every region in tree order (parents first), from the regions' published figures."""
     summaries = []
     for region, depth in regions.tree():
         own = now.get(region.code)
+        below = [now[r.code] for r in regions.descendants(region.code) if r.code in now]
         summaries.append(RegionSummary(
-            region, depth, own.units if own else 0,
-            _amount([region], now, before), _amount(regions.descendants(region.code), now, before),
+            region, depth, own.units if own else 0, own.total if own else Decimal("0"),
+            sum((f.total for f in below), Decimal("0")), own.comparison if own else None,
+            combined([f.comparison for f in below]),
         ))
     return tuple(summaries)
-
-
-def _amount(chosen, now: Mapping[str, RegionFacts], before: Mapping[str, RegionFacts] | None) -> Amount:
-    """Budget total of the units of ``chosen`` regions; none the year before when
-    they published nothing then."""
-    current = sum((now[r.code].total for r in chosen if r.code in now), Decimal("0"))
-    if before is None:
-        return Amount(None, current)
-    then = [before[r.code] for r in chosen if r.code in before and before[r.code].units]
-    return Amount(sum((f.total for f in then), Decimal("0")) if then else None, current)
 
 
 def summarise_regions(data: YearData, previous: YearData | None) -> tuple[RegionSummary, ...]:
     """The summaries of a year whose units are all at hand (a preview, tests)."""
     assert data.regions is not None, "a regional site's year"
-    return summarise(data.regions, _facts_by_region(data),
-                     _facts_by_region(previous, data.regions) if previous is not None else None)
+    return summarise(data.regions, _facts_by_region(data, previous))
 
 
-def _facts_by_region(data: YearData, regions: Regions | None = None) -> dict[str, RegionFacts]:
-    regions = regions or data.regions
-    units: dict[str | None, list] = {}
-    for unit in data.units:  # one pass, not one per region
-        units.setdefault(unit.region, []).append(unit)
-    return {r.code: facts_of(r.code, YearData(data.year, tuple(units.get(r.code, ())))) for r in regions.regions}
+def _facts_by_region(data: YearData, previous: YearData | None) -> dict[str, RegionFacts]:
+    regions = data.regions
+    assert regions is not None, "a regional site's year"
+
+    def by_region(year: YearData) -> dict[str | None, list]:
+        units: dict[str | None, list] = {}
+        for unit in year.units:  # one pass, not one per region
+            units.setdefault(unit.region, []).append(unit)
+        return units
+
+    now, before = by_region(data), by_region(previous) if previous is not None else {}
+    return {r.code: facts_of(r.code, YearData(data.year, tuple(now.get(r.code, ()))), (),
+                             None if previous is None else YearData(previous.year, tuple(before.get(r.code, ()))))
+            for r in regions.regions}
 
 
 def regional_year_of(data: YearData, previous: YearData | None, year_dir: Path) -> RegionalYear:
     """The year's own part, from a year whose units are all at hand (tests)."""
     assert data.regions is not None, "a regional site's year"
-    return RegionalYear(data.year, data.regions, _facts_by_region(data), summarise_regions(data, previous),
+    facts = _facts_by_region(data, previous)
+    return RegionalYear(data.year, data.regions, facts, summarise(data.regions, facts),
                         previous.year if previous is not None else None, year_dir)
 
 
@@ -180,3 +204,8 @@ class RegionalYear:
     @property
     def date(self) -> str | None:
         return max((f.date for f in self.facts.values() if f.date), default=None)
+
+    @property
+    def comparison(self) -> Comparison | None:
+        """Every region's units against the year before, like for like."""
+        return combined([f.comparison for f in self.facts.values()])

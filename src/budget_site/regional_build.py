@@ -129,9 +129,7 @@ def build_regional_year(layout: DataLayout, config_file: Path, year: int, year_d
     if problems:  # in the order of the files, whichever region finished first
         raise DataError(sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0)))
     now = {code: facts for code, (facts, _) in known.items()}
-    before = ({code: prev for code, (_, prev) in known.items() if prev is not None}
-              if previous_year is not None else None)
-    return RegionalYear(year, regions, now, summarise(regions, now, before), previous_year, year_dir)
+    return RegionalYear(year, regions, now, summarise(regions, now), previous_year, year_dir)
 
 
 def _run_in_pool(pending: list[str], jobs: int, task: Callable[[str], RegionTask], regions: Regions,
@@ -175,11 +173,8 @@ def run_region(task: RegionTask, build_site_part: Callable) -> RegionResult:
     if task.previous_year is not None:
         previous = load_units(list(task.previous_files), task.previous_year, task.regions)[0].without_positions()
     data = data.without_positions()
-    now = {f.code: f for f, _ in task.below} | {task.code: facts_of(task.code, data)}
-    before = None
-    if previous is not None:
-        before = {p.code: p for _, p in task.below if p is not None} | {task.code: facts_of(task.code, previous)}
-    site = RegionSite(task.code, data, previous, summarise(task.regions, now, before))
+    now = {f.code: f for f, _ in task.below} | {task.code: facts_of(task.code, data, (), previous)}
+    site = RegionSite(task.code, data, previous, summarise(task.regions, now))
     extra = {"budget_path": f"{task.year}/{task.code}"}
     if task.in_pool:
         extra["budget_download_workers"] = 0
