@@ -80,7 +80,7 @@ let pageAddress = ""   /* The reader's page (SETUP), which the error result link
 let homeRegion = null  /* Code of the region whose pages the reader is on (SETUP) */
 let homeShards = null  /* Its shards and those of the regions under it, once the manifest is in */
 let manifest = null
-const files = new Map()         /* Shard name → promise of its data, null if it did not load */
+const files = new Map()         /* Shard name → promise of its data (null: it did not load, and is forgotten) */
 const arrived = new Map()       /* Shard name → resolve, until its script has run */
 const shardSections = new Map() /* Document shard number → its sections */
 const WAIT = 10000              /* ms a shard may take from file:// before search gives up on it */
@@ -794,7 +794,7 @@ addEventListener("message", ev => {
   const message = ev.data
   switch (message.type) {
     case SETUP:
-      /* search-lazy.js sends the address of search/shards/. */
+      /* search-lazy.js sends the address of search/shards/ and of the reader's page. */
       shardBase = message.data.shards
       pageAddress = message.data.page || ""
       homeRegion = message.data.region || null
