@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="原文文件（.docx、.pdf、.xlsx、.txt）或文件夹（含子文件夹中的全部原文）")
     import_.add_argument("--data", type=Path, default=Path("data"), help="数据文件夹（默认 data）")
     import_.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
-    import_.add_argument("--report", type=Path, metavar="FILE.html", help="把导入的全部单位的审核警告写成一个网页")
+    import_.add_argument("--dry-run", action="store_true",
+                         help="只检查并列出会改动什么，不写入任何文件（审核报告除外）")
+    import_.add_argument("--report", type=Path, metavar="FILE.html",
+                         help="把导入情况（未导入的原因、改动、未归类原文、替换的字符、跨页接回的行）和审核警告写成一个网页")
     import_.add_argument("--region", metavar="CODE",
                          help="按地区存放的数据（有 regions.yaml）：单位所属地区的代码，写入 DIR/<年度>/<地区>/")
 
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             from .import_cli import run_import
 
-            return run_import(args.paths, args.data, args.force, args.report, args.region)
+            return run_import(args.paths, args.data, args.force, args.report, args.region, args.dry_run)
         if args.command == "template":
             from .workbook.command import write_template
 

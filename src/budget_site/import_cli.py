@@ -15,37 +15,43 @@ from typing import TextIO
 
 from .importer import ImportedUnit, import_document, write_unit
 from .importer.batch import Outcome, collect, import_all, review_years, unexpected
+from .importer.differences import summary
+from .importer.writing import changes_from_existing
 from .problems import DataError
 from .regions import check_destination
-from .report import site_base_for, write_report
+from .report import import_review, site_base_for, write_report
 
 
 def run_import(paths: list[Path], data_dir: Path, force: bool, report: Path | None,
-               region: str | None = None) -> int:
+               region: str | None = None, dry_run: bool = False) -> int:
     check_destination(data_dir, region)  # raises DataError: nothing imported into the wrong place
     documents, missing = collect(paths)
     single = len(paths) == 1 and not missing and len(documents) == 1 and not paths[0].is_dir()
     if single and report is None:
-        return _import_single(documents[0], data_dir, force, region)
+        return _import_single(documents[0], data_dir, force, region, dry_run)
     if not documents and not missing:
         print(f"{'、'.join(map(str, paths))}：没有找到可导入的文件（.docx、.pdf、.xlsx、.txt）", file=sys.stderr)
         return 1
     progress = _Progress(len(documents), sys.stderr)
-    outcomes = missing + import_all(documents, data_dir, force, progress.update, region)
+    outcomes = missing + import_all(documents, data_dir, force, progress.update, region, dry_run)
     progress.finish()
     for outcome in outcomes:
         for problem in outcome.problems + (outcome.unit.warnings if outcome.unit else []):
             print(problem, file=sys.stderr)
         _print_notes(outcome.source, outcome.unit)
     _summary(outcomes, sys.stdout)
+    for outcome in outcomes:
+        _print_changes(outcome, sys.stdout)
+    if dry_run:
+        print("试运行：没有写入任何数据文件。")
     if report is not None:
         years, warnings = review_years(outcomes)
-        write_report(report, years, warnings, site_base_for(report, Path("site")))
+        write_report(report, years, warnings, site_base_for(report, Path("site")), import_review(outcomes))
         print(f"审核报告：{report}（{sum(len(y.units) for y in years.values())} 个单位，{len(warnings)} 条审核警告）")
     return 1 if any(o.refused for o in outcomes) else 0
 
 
-def _import_single(source: Path, data_dir: Path, force: bool, region: str | None) -> int:
+def _import_single(source: Path, data_dir: Path, force: bool, region: str | None, dry_run: bool) -> int:
     try:
         imported = import_document(source)
     except DataError:
@@ -53,14 +59,30 @@ def _import_single(source: Path, data_dir: Path, force: bool, region: str | None
     except Exception as exc:  # never a traceback: say that it is the importer's flaw
         print(unexpected(source, exc), file=sys.stderr)
         return 1
-    path = write_unit(imported, data_dir, force=force, region=region)
+    target = data_dir / imported.relative_path(region)
+    changes = changes_from_existing(imported, target) if force or dry_run else None
+    path = write_unit(imported, data_dir, force=force, region=region, dry_run=dry_run)
     for warning in imported.warnings:
         print(warning, file=sys.stderr)
     _print_notes(source, imported)
     if imported.warnings:
         print(f"共 {len(imported.warnings)} 个警告，请对照原文核对 {path}。", file=sys.stderr)
-    print(path)
+    _print_changes(Outcome(source, imported, None if dry_run else path, target=path, changes=changes), sys.stderr)
+    print(f"试运行，没有写入：{path}" if dry_run else path)
     return 0
+
+
+def _print_changes(outcome: Outcome, out: TextIO) -> None:
+    """``230001 博野县信访局 改动：…`` for a unit that replaces (or in a dry run would replace) its file."""
+    if outcome.unit is None or outcome.target is None:
+        return
+    label = f"{outcome.unit.code} {outcome.unit.data['unit']['name']}"
+    verb = "将改动" if outcome.written is None else "改动"
+    if outcome.changes is None:
+        if outcome.written is None:
+            print(f"{label}：新单位，将写入 {outcome.target}", file=out)
+        return
+    print(f"{label} {verb}（{outcome.target}）：{summary(outcome.changes)}", file=out)
 
 
 def _print_notes(source: Path, unit: ImportedUnit | None) -> None:
@@ -84,7 +106,7 @@ class _Progress:
             name = _fit(outcome.source.name, 40, keep_end=True)
             self.out.write(f"\r导入 [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} {name}\x1b[K")
         else:
-            result = "未导入" if outcome.refused else f"→ {outcome.written}"
+            result = "未导入" if outcome.refused else f"→ {outcome.target}"
             self.out.write(f"[{done}/{self.total}] {outcome.source} {result}\n")
         self.out.flush()
 
@@ -111,7 +133,7 @@ def _summary(outcomes: list[Outcome], out: TextIO) -> None:
     print(f"{_fit('文件', name_width)}  年度  {_fit('单位', 30)}  项目  警告", file=out)
     for outcome in outcomes:
         name = _fit(str(outcome.source), name_width, keep_end=True)
-        if outcome.unit is not None and outcome.written is not None:
+        if outcome.unit is not None and outcome.target is not None:
             unit = outcome.unit
             label = _fit(f"{unit.code} {unit.data['unit']['name']}", 30)
             print(f"{name}  {unit.year}  {label}  {len(unit.data['projects']):>4}  {len(unit.warnings):>4}", file=out)

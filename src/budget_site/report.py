@@ -1,8 +1,11 @@
-"""The standalone review page written by ``budget-site check --report``.
+"""The standalone review page written by ``budget-site check --report`` and ``import --report``.
 
 One HTML file with its styles inline, so the finance bureau can open it from
 a mail attachment or a shared folder; every warning is grouped by unit and
-project and links to the page it concerns.
+project and links to the page it concerns. After an import it first says what
+the import itself did, per document: refused and why, what a re-import changes,
+lines left unplaced (with page or paragraph), look-alike characters replaced,
+rows joined across a page break, and the reader's other warnings.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import UnitDocument, YearData
 from .pages import render, year_title
 from .problems import Problem, format_path
+
+if TYPE_CHECKING:
+    from .importer.batch import Outcome
 
 
 @dataclass
@@ -59,9 +66,66 @@ def group_warnings(years: dict[int, YearData], warnings: list[Problem], site_bas
     return {year: list(units.values()) for year, units in sorted(grouped.items())}
 
 
-def write_report(path: Path, years: dict[int, YearData], warnings: list[Problem], site_base: str) -> None:
+@dataclass
+class ImportEntry:
+    """What the import did with one document, in the reviewer's words."""
+
+    source: str
+    unit: str | None  # "230001 博野县信访局"; None when refused
+    target: str | None
+    refusals: list[str] = field(default_factory=list)
+    changes: list[str] | None = None  # None: a new unit (or refused)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (page or paragraph, text)
+    replaced: list[str] = field(default_factory=list)  # notes on look-alike characters
+    page_breaks: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # other warnings and the reader's notes
+
+    @property
+    def count(self) -> int:
+        return len(self.refusals) + len(self.unplaced) + len(self.replaced) + len(self.page_breaks) + len(self.other)
+
+
+_PAGE_BREAK = "跨页"
+_LOOK_ALIKE = "字形相同"
+_UNPLACED = "已原样保留在 unplaced 中"
+
+
+def import_review(outcomes: list[Outcome]) -> list[ImportEntry]:
+    """One entry per document, refused ones first: the import's own findings for the page."""
+    entries = []
+    for outcome in outcomes:
+        unit = outcome.unit
+        entry = ImportEntry(str(outcome.source), None, None,
+                            refusals=[_problem_text(p) for p in outcome.problems])
+        if unit is not None and outcome.target is not None:
+            entry.unit = f"{unit.code} {unit.data['unit']['name']}"
+            entry.target = str(outcome.target)
+            entry.changes = outcome.changes
+            entry.unplaced = [(item.get("where") or f"第 {item['line']} 行", item["text"])
+                              for item in unit.data.get("unplaced", [])]
+            for warning in unit.warnings:
+                if _UNPLACED in warning.message:
+                    continue  # listed with its place above
+                kind = entry.page_breaks if _PAGE_BREAK in warning.message else entry.other
+                kind.append(_problem_text(warning))
+            for note in unit.notes:
+                (entry.replaced if _LOOK_ALIKE in note else entry.other).append(note)
+        entries.append(entry)
+    return sorted(entries, key=lambda e: e.unit is not None)
+
+
+def _problem_text(problem: Problem) -> str:
+    return f"第 {problem.line} 行：{problem.message}" if problem.line else problem.message
+
+
+def write_report(path: Path, years: dict[int, YearData], warnings: list[Problem], site_base: str,
+                 imported: list[ImportEntry] | None = None) -> None:
+    """``imported``: the import's own findings (``import --report``); None for ``check --report``."""
     html = render(
         "report.html",
+        imported=imported,
+        refused=sum(1 for e in imported or [] if e.unit is None),
+        replacing=sum(1 for e in imported or [] if e.changes is not None),
         years=group_warnings(years, warnings, site_base),
         unit_count=sum(len(d.units) for d in years.values()),
         total=len(warnings),

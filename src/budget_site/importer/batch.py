@@ -12,26 +12,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..lint import lint_unit
-from ..loading import load_unit
+from ..loading import build_unit, load_unit
 from ..model import YearData
 from ..problems import DataError, Problem
 from . import READERS, import_document
 from .parse import ImportedUnit
-from .writing import write_unit
+from .writing import changes_from_existing, write_unit
 
 
 @dataclass
 class Outcome:
-    """One document's import: the file written, or the problems that refused it."""
+    """One document's import: the file written (or, in a dry run, that would be), or the problems that refused it."""
 
     source: Path
     unit: ImportedUnit | None = None
-    written: Path | None = None
+    written: Path | None = None  # None in a dry run
     problems: list[Problem] = field(default_factory=list)
+    target: Path | None = None  # the unit's file, written or not
+    changes: list[str] | None = None  # what it changes in the file it replaces; None: a new unit
 
     @property
     def refused(self) -> bool:
-        return self.written is None
+        return self.target is None
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -57,22 +59,24 @@ def _is_document(path: Path, folder: Path) -> bool:
 
 
 def import_all(documents: list[Path], data_dir: Path, force: bool = False,
-               done: Callable[[int, Outcome], None] | None = None, region: str | None = None) -> list[Outcome]:
-    """Import every document in turn; ``done(index, outcome)`` after each (for progress)."""
+               done: Callable[[int, Outcome], None] | None = None, region: str | None = None,
+               dry_run: bool = False) -> list[Outcome]:
+    """Import every document in turn; ``done(index, outcome)`` after each (for progress).
+    ``dry_run``: every check and the changes, nothing written."""
     outcomes: list[Outcome] = []
     targets: dict[Path, Path] = {}  # written file -> the document it came from
     for index, source in enumerate(documents):
-        outcome = _import_one(source, data_dir, force, targets, region)
+        outcome = _import_one(source, data_dir, force, targets, region, dry_run)
         outcomes.append(outcome)
-        if outcome.written is not None:
-            targets[outcome.written] = source
+        if outcome.target is not None:
+            targets[outcome.target] = source
         if done is not None:
             done(index, outcome)
     return outcomes
 
 
 def _import_one(source: Path, data_dir: Path, force: bool, targets: dict[Path, Path],
-                region: str | None) -> Outcome:
+                region: str | None, dry_run: bool) -> Outcome:
     try:
         unit = import_document(source)
         target = data_dir / unit.relative_path(region)
@@ -80,7 +84,9 @@ def _import_one(source: Path, data_dir: Path, force: bool, targets: dict[Path, P
             message = (f"与本次导入的 {targets[target]} 是同一单位（{unit.code}）同一年度（{unit.year}），"
                        f"没有覆盖 {target}；请确认哪一份是正确的")
             raise DataError([Problem(source, None, None, (), message)])
-        return Outcome(source, unit, write_unit(unit, data_dir, force=force, region=region))
+        changes = changes_from_existing(unit, target) if force or dry_run else None
+        written = write_unit(unit, data_dir, force=force, region=region, dry_run=dry_run)
+        return Outcome(source, unit, None if dry_run else written, target=written, changes=changes)
     except DataError as error:
         return Outcome(source, problems=error.problems)
     except MemoryError:
@@ -101,9 +107,12 @@ def review_years(outcomes: list[Outcome]) -> tuple[dict[int, YearData], list[Pro
     units: dict[int, list] = {}
     warnings: list[Problem] = []
     for outcome in outcomes:
-        if outcome.written is None or outcome.unit is None:
+        if outcome.target is None or outcome.unit is None:
             continue
-        unit, _ = load_unit(outcome.written, outcome.unit.year)
+        if outcome.written is None:  # a dry run: the data as it would be written
+            unit = build_unit(outcome.unit.data, source=outcome.target)
+        else:
+            unit, _ = load_unit(outcome.written, outcome.unit.year)
         if unit is not None:
             units.setdefault(unit.year, []).append(unit)
             warnings += lint_unit(unit)
