@@ -273,9 +273,45 @@ def test_old_binary_word_and_wps_files_are_refused(tmp_path, name):
     assert "另存为" in result.stderr and ".docx" in result.stderr
 
 
+@pytest.mark.parametrize(("fixture", "name", "kind"), [
+    ("2023-boye-xinfangju.docx", "博野.doc", "Word 文档（.docx）"),
+    ("2023-boye-xinfangju.docx", "博野.wps", "Word 文档（.docx）"),
+    ("2023-boye-xinfangju.pdf", "博野.docx", "PDF 文件"),
+    ("browser/2023-boye-xinfangju.pdf", "博野.xlsx", "PDF 文件"),
+    ("2022-lixian-jiaoyuju.txt", "蠡县.pdf", "文字文件（.txt）"),
+])
+def test_a_document_under_another_name_imports_as_what_it_is(tmp_path, fixture, name, kind):
+    """Decided by the file's own bytes: the data is the same, and the wrong extension is said."""
+    source = tmp_path / name
+    source.write_bytes((DOCUMENTS / fixture).read_bytes())
+    result = run("import", str(source), "--data", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    suffix = {"Word 文档（.docx）": ".docx", "PDF 文件": ".pdf", "文字文件（.txt）": ".txt"}[kind]
+    assert (f"{source}: 说明: 文件扩展名是“{source.suffix}”，但内容是{kind}，已按{kind}导入；"
+            f"请把文件改名为“{source.stem}{suffix}”") in result.stderr
+    stem = Path(fixture).stem
+    unit, problems = load_unit(Path(result.stdout.strip()), int(stem[:4]))
+    assert problems == [] and unit is not None
+    assert_same(replace(unit, source=None, unplaced=()), expected_data(stem))
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("博野.docx", "文件扩展名是“.docx”，但内容是旧版 Word（.doc）二进制文件：这是旧版 Word（.doc）"),
+    ("博野.pdf", "文件扩展名是“.pdf”，但内容是旧版 Word（.doc）二进制文件：这是旧版 Word（.doc）"),
+    ("博野.doc", "这是旧版 Word（.doc）或 WPS（.wps）的二进制格式"),
+])
+def test_a_real_old_word_file_is_told_whatever_its_name(tmp_path, name, reason):
+    """``binary/2023-boye-xinfangju.doc``: the reference saved as Word 97-2003 by LibreOffice
+    (``soffice --headless --convert-to doc``)."""
+    source = tmp_path / name
+    source.write_bytes((DOCUMENTS / "binary" / "2023-boye-xinfangju.doc").read_bytes())
+    result = refused(tmp_path, source, reason)
+    assert "“另存为”Word 文档（.docx）" in result.stderr
+
+
 @pytest.mark.parametrize(("name", "content", "reason"), [
     ("photo.pdf", b"\x89PNG\r\n\x1a\n" + bytes(500), "PDF 文件已损坏"),
-    ("sheet.docx", None, "不是 Word 文档"),
+    ("sheet.docx", None, "扩展名是“.docx”，但内容是Excel 工作簿（.xlsx）：工作簿已损坏"),
     ("notes.docx", "word", "不是部门预算绩效文本"),
 ])
 def test_files_that_are_no_such_document_are_refused(tmp_path, name, content, reason):

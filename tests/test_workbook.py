@@ -337,12 +337,32 @@ def refused(tmp_path: Path, source: Path, reason: str) -> str:
     return result.stderr
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("macros.xlsm", "含宏的工作簿（.xlsm）"), ("old.xls", "Excel 97-2003"), ("wps.et", "WPS 表格格式")])
-def test_macro_and_old_formats_are_refused_with_what_to_do(tmp_path, name, reason):
+@pytest.mark.parametrize(("name", "made", "reason"), [
+    ("macros.xlsm", "2024-300007.xlsx", "含宏的工作簿（.xlsm）"),
+    ("old.xls", "2024-300007.xls", "Excel 97-2003"),
+    ("wps.et", "2024-300007.xls", "WPS 表格格式"),
+    ("old.xlsx", "2024-300007.xls", "扩展名是“.xlsx”，但内容是旧版 Excel（.xls）二进制文件：这是旧版 Excel 97-2003"),
+    ("old.pdf", "2024-300007.xls", "扩展名是“.pdf”，但内容是旧版 Excel（.xls）二进制文件"),
+])
+def test_macro_and_old_formats_are_refused_with_what_to_do(tmp_path, name, made, reason):
+    """``2024-300007.xls``: ``2024-300007.xlsx`` saved as .xls by LibreOffice Calc
+    (``soffice --headless --convert-to xls``), a real Excel 97-2003 file."""
     source = tmp_path / name
-    source.write_bytes((WORKBOOKS / "2024-300007.xlsx").read_bytes())
+    source.write_bytes((WORKBOOKS / made).read_bytes())
     assert "另存为”Excel 工作簿（.xlsx）" in refused(tmp_path, source, reason)
+
+
+@pytest.mark.parametrize("name", ["unit.xls", "unit.et", "unit.pdf", "unit.docx"])
+def test_a_workbook_under_another_name_imports_as_the_workbook_it_is(tmp_path, name):
+    source = tmp_path / name
+    source.write_bytes((WORKBOOKS / "2024-300007.calc.xlsx").read_bytes())
+    result = subprocess.run([str(CLI), "import", str(source), "--data", str(tmp_path / "data")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == f"{tmp_path / 'data' / '2024' / '300007.yaml'}\n", result.stderr
+    assert (f"{source}: 说明: 文件扩展名是“{source.suffix}”，但内容是Excel 工作簿（.xlsx），"
+            f"已按Excel 工作簿（.xlsx）导入；请把文件改名为“unit.xlsx”") in result.stderr
+    assert_same(replace(load_unit(tmp_path / "data" / "2024" / "300007.yaml", 2024)[0], source=None),
+                expected("2024-300007"))
 
 
 def _rezip(source: Path, target: Path, extra: dict[str, bytes], replace_parts: dict[str, bytes] | None = None) -> None:
@@ -357,7 +377,7 @@ def _rezip(source: Path, target: Path, extra: dict[str, bytes], replace_parts: d
     ("macros inside", "工作簿含有宏"),
     ("encrypted", "设置了打开密码"),
     ("truncated", "已损坏或不完整"),
-    ("not a workbook", "不是 Excel 工作簿"),
+    ("not a workbook", "扩展名是“.xlsx”，但内容是Word 文档（.docx）：Word 文件已损坏"),
     ("entities", "XML 实体声明"),
 ])
 def test_broken_and_hostile_workbooks_are_refused(tmp_path, case, reason):

@@ -4,7 +4,8 @@ Each format has a reader (``text``, ``pdf``, ``docx``) that turns the file into
 one form, a ``SourceDocument`` of paragraphs and tables with merged cells,
 each with where it is in the source. One parser turns that into data:
 
-1. a reader, chosen by file extension in ``READERS``, refusing what it cannot read;
+1. a reader, chosen by what the file is (``content``: its signature, not its name)
+   through ``READERS``, refusing what it cannot read; a wrong extension is said;
 2. ``lines``: paragraphs and table rows as lines, in reading order;
 3. ``layout.locate``: title page, table of contents, Part 1 and Part 2 by their headings;
 4. ``cover``, ``part_one``, ``part_two``: each part into the fields of the data format;
@@ -28,7 +29,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ..problems import DataError
 from .characters import ideographs, join_chinese, squeeze, strip_numbering
+from .content import Kind, agrees, content_kind
 from .parse import ImportedUnit, parse_source
 from .refusal import refuse
 from .source import Cell, Paragraph, Row, SourceDocument, Table, Where
@@ -74,6 +77,19 @@ def _old_spreadsheet(path: Path) -> ImportedUnit:
     return refuse_old_spreadsheet(path)
 
 
+def _old_excel(path: Path) -> ImportedUnit:
+    """An old .xls whatever its name says (the content decided)."""
+    from ..workbook import refuse_old_spreadsheet
+
+    return refuse_old_spreadsheet(path, ".xls")
+
+
+def _macro_workbook(path: Path) -> ImportedUnit:
+    from ..workbook import refuse_old_spreadsheet
+
+    return refuse_old_spreadsheet(path, ".xlsm")
+
+
 # File extension (lower case) -> reader. Add formats with register_reader.
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -82,38 +98,43 @@ READERS: dict[str, Reader] = {
     ".doc": _old_binary,
     ".wps": _old_binary,
     ".xlsx": _read_xlsx,
-    ".xlsm": _old_spreadsheet,
-    ".xls": _old_spreadsheet,
+    ".xlsm": _macro_workbook,
+    ".xls": _old_excel,
     ".et": _old_spreadsheet,
 }
-
-# The first bytes of a file whose extension says nothing (or is missing): -> extension.
-_MAGIC = {b"%PDF-": ".pdf", b"PK\x03\x04": ".docx", b"\xd0\xcf\x11\xe0": ".doc"}
-
 
 def register_reader(suffix: str, reader: Reader) -> None:
     """Read files ending in ``suffix`` (".xlsx") with ``reader``."""
     READERS[suffix.lower()] = reader
 
 
-def reader_for(path: Path) -> Reader:
+def reader_for(path: Path, kind: Kind | None = None) -> Reader:
     """The reader for ``path`` by its extension; for another extension, by its
-    first bytes, else the text reader (which refuses what is not text)."""
+    content (``kind``), else the text reader (which refuses what is not text)."""
     reader = READERS.get(path.suffix.lower())
     if reader is not None:
         return reader
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        return read_text  # it says why the file cannot be read
-    suffix = next((s for magic, s in _MAGIC.items() if head.startswith(magic)), ".txt")
-    return READERS[suffix]
+    return READERS[kind.suffix] if kind is not None else read_text
 
 
 def import_document(path: Path) -> ImportedUnit:
-    """Read and parse one document; DataError (in Chinese, naming the file) when it is not one."""
-    read = reader_for(path)(path)
+    """Read and parse one document as what its bytes say it is; DataError (in Chinese,
+    naming the file) when it is not one. A wrong extension is said in a note, or in the refusal."""
+    kind = content_kind(path)
+    if agrees(kind, path.suffix):
+        return _read(reader_for(path, kind), path)
+    assert kind is not None
+    told = f"文件扩展名是“{path.suffix}”，但内容是{kind.name}"
+    try:
+        unit = _read(READERS[kind.suffix], path)
+    except DataError as error:
+        raise DataError([replace(p, message=f"{told}：{p.message}") for p in error.problems]) from None
+    unit.notes.append(f"{told}，已按{kind.name}导入；请把文件改名为“{path.stem}{kind.suffix}”")
+    return unit
+
+
+def _read(reader: Reader, path: Path) -> ImportedUnit:
+    read = reader(path)
     if isinstance(read, ImportedUnit):  # a workbook is read straight into the data
         return read
     return parse_source(_with_ideographs(read))

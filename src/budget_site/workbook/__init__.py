@@ -25,6 +25,7 @@ _OLD_FORMATS = {
 }
 
 
-def refuse_old_spreadsheet(path: Path) -> NoReturn:
-    """Refuse .xlsm, .xls and .et by name, saying how to make an .xlsx of them."""
-    refuse_old_format(path, _OLD_FORMATS.get(path.suffix.lower(), "这不是 .xlsx 工作簿"))
+def refuse_old_spreadsheet(path: Path, suffix: str | None = None) -> NoReturn:
+    """Refuse .xlsm, .xls and .et (``suffix``: what the file really is, else its name's
+    extension), saying how to make an .xlsx of them."""
+    refuse_old_format(path, _OLD_FORMATS.get(suffix or path.suffix.lower(), "这不是 .xlsx 工作簿"))

@@ -155,7 +155,9 @@ def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
 
 def _stream(path: Path, data_only: bool) -> Iterator[tuple[str, Rows, dict[tuple[int, int], str]]]:
     """Each sheet's title, non-empty cells by row, and (without ``data_only``) its formulas."""
-    book = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    # An open file, not the path: openpyxl would refuse a workbook by its name's extension.
+    handle = path.open("rb")
+    book = load_workbook(handle, read_only=True, data_only=data_only, keep_links=False)
     try:
         if len(book.worksheets) > MAX_SHEETS:
             raise refuse(path, f"工作簿有 {len(book.worksheets)} 个工作表，超过 {MAX_SHEETS} 个，"
@@ -180,6 +182,7 @@ def _stream(path: Path, data_only: bool) -> Iterator[tuple[str, Rows, dict[tuple
             yield sheet.title, rows, formulas
     finally:
         book.close()
+        handle.close()
 
 
 def _filled(value: object) -> bool:
