@@ -25,6 +25,7 @@ workbook of ``budget_site.workbook``) may return the ``ImportedUnit`` itself.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -149,10 +150,12 @@ def _with_ideographs(document: SourceDocument) -> SourceDocument:
     """The document with radical look-alikes replaced by the ideographs a
     reader types and searches for, and a note saying which were replaced."""
     changed: dict[str, str] = {}
+    counts: Counter[str] = Counter()
 
     def fix(text: str) -> str:
         new, found = ideographs(text)
         changed.update(found)
+        counts.update(char for char in text if char in found)
         return new
 
     blocks = []
@@ -165,6 +168,6 @@ def _with_ideographs(document: SourceDocument) -> SourceDocument:
             blocks.append(Table(rows))
     if not changed:
         return document
-    pairs = "、".join(f"“{old}”→“{new}”" for old, new in sorted(changed.items()))
+    pairs = "、".join(f"“{old}”→“{new}”（{counts[old]} 处）" for old, new in sorted(changed.items()))
     note = f"原文的文字层用了字形相同的部首字符，已换成通用汉字：{pairs}"
     return replace(document, blocks=blocks, notes=[*document.notes, note])

@@ -94,6 +94,14 @@ def _radical_supplement() -> dict[int, str]:
 
 _RADICALS = re.compile("[\u2e81-\u2ef3\u2f00-\u2fd5]")
 
+# The equivalent ideograph of these radicals is a traditional (or Japanese) form; the
+# documents are in simplified Chinese, so the reader types the simplified one
+# ("账⼾" is 账户 U+6237, not 戶 U+6236 as NFKC gives).
+SIMPLIFIED = str.maketrans(
+    "戶見貝車長門靑韋頁風飛馬鬥魚鳥鹵麥黃黽齊齒龍龜斉歯竜亀糹飠",
+    "户见贝车长门青韦页风飞马斗鱼鸟卤麦黄黾齐齿龙龟齐齿龙龟纟饣",
+)
+
 
 def ideographs(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with Kangxi radicals and CJK radical supplement forms replaced
@@ -106,6 +114,7 @@ def ideographs(text: str) -> tuple[str, dict[str, str]]:
     def replace(match: re.Match[str]) -> str:
         char = match.group()
         new = unicodedata.normalize("NFKC", char) if _KANGXI.match(char) else supplement.get(ord(char), char)
+        new = new.translate(SIMPLIFIED)
         if new != char:
             changed[char] = new
         return new
