@@ -410,3 +410,21 @@ def test_written_file_round_trips_to_the_same_data(tmp_path):
 def test_the_importer_does_not_import_mkdocs():
     code = "import sys, budget_site.importer; sys.exit(any(m.split('.')[0] == 'mkdocs' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+FIELD_NAMES = ("overall_goals", "itemised_goals", "measures", "projects", "indicators", "spending_plan")
+
+
+@pytest.mark.parametrize("heading", ["一、总体绩效目标", "二、分项绩效目标", "三、工作保障措施"])
+def test_a_missing_chapter_is_told_in_the_documents_words(heading):
+    """Which heading, where the importer looked (目录 and body), what to check; no YAML field name."""
+    at = REFERENCE.rindex(f"\n{heading}\n")
+    text = REFERENCE[:at] + "\n" + REFERENCE[at + len(heading) + 2:]
+    try:
+        imported = parse_document(text, Path("doc.txt"))
+        messages = [w.message for w in imported.warnings]
+    except DataError as error:
+        messages = [p.message for p in error.problems]
+    [message] = [m for m in messages if f"没有找到标题“{heading}”" in m]
+    assert "目录" in message and "第一部分正文" in message and "请检查" in message
+    assert not any(name in m for m in messages for name in FIELD_NAMES)

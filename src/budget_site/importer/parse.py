@@ -39,14 +39,25 @@ def _check_toc(entries: list[TocEntry], part_one: PartOne, projects: Projects, c
                 ctx.warn(line, f"项目“{name}”不在目录中")
 
 
-def _check_chapters(part_one: PartOne, ctx: Context) -> None:
+def _span(lines: list[Line], what: str) -> str:
+    """Where the importer read ``what``, in the document's pages or paragraphs."""
+    labels = [line.where.label or f"第 {line.number} 行" for line in lines]
+    if not labels:
+        return f"没有找到{what}"
+    return f"{what}读的是{labels[0]}" + (f"至{labels[-1]}" if labels[-1] != labels[0] else "")
+
+
+def _check_chapters(part_one: PartOne, layout: Layout, ctx: Context) -> None:
+    looked = f"（{_span(layout.toc, '目录')}，{_span(layout.part_one, '第一部分正文')}）"
     if "overall_goals" not in part_one.chapters:
-        ctx.refuse(None, "没有找到“一、总体绩效目标”，无法生成必填的 overall_goals")
+        ctx.refuse(None, f"没有找到标题“一、总体绩效目标”{looked}；请检查第一部分是否有这一标题，"
+                         "标题是否单独成一行，目录是否被当成了正文")
     elif not part_one.overall_goals:
         ctx.refuse(part_one.chapters["overall_goals"], "“一、总体绩效目标”下面没有内容")
     for name in ("itemised_goals", "measures"):
         if name not in part_one.chapters:
-            ctx.warn(None, f"没有找到“{CHAPTER_NAMES[name]}”，{name} 为空列表")
+            ctx.warn(None, f"没有找到标题“{CHAPTER_NAMES[name]}”{looked}，这一章按没有内容导入；"
+                           "请检查第一部分是否有这一标题")
 
 
 # --------------------------------------------------------------------------- the whole document
@@ -98,7 +109,7 @@ def parse_source(document: SourceDocument) -> ImportedUnit:
     projects = build_projects(split_tables(layout.part_two, ctx), ctx)
 
     refuse_incomplete_title_page(title_page, ctx)
-    _check_chapters(part_one, ctx)
+    _check_chapters(part_one, layout, ctx)
     if projects.unit_code is None:
         ctx.refuse(None, "找不到单位编码：第二部分的项目表上方应有“230001 ××本级”这样的单位行")
     if ctx.refusals:
