@@ -86,7 +86,7 @@ class ImportEntry:
 
 
 _PAGE_BREAK = "跨页"
-_LOOK_ALIKE = "字形相同"
+_LOOK_ALIKE = ("字形", "部首")  # the reader's note on look-alike characters replaced
 _UNPLACED = "已原样保留在 unplaced 中"
 
 
@@ -109,7 +109,7 @@ def import_review(outcomes: list[Outcome]) -> list[ImportEntry]:
                 kind = entry.page_breaks if _PAGE_BREAK in warning.message else entry.other
                 kind.append(_problem_text(warning))
             for note in unit.notes:
-                (entry.replaced if _LOOK_ALIKE in note else entry.other).append(note)
+                (entry.replaced if any(word in note for word in _LOOK_ALIKE) else entry.other).append(note)
         entries.append(entry)
     return sorted(entries, key=lambda e: e.unit is not None)
 

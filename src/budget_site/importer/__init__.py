@@ -72,23 +72,15 @@ def _read_xlsx(path: Path) -> ImportedUnit:
     return read_workbook(path)
 
 
-def _old_spreadsheet(path: Path) -> ImportedUnit:
-    from ..workbook import refuse_old_spreadsheet
+def _old_spreadsheet(suffix: str) -> Reader:
+    """The refusal of a spreadsheet in format ``suffix``, whatever the file's name says."""
 
-    return refuse_old_spreadsheet(path)
+    def refuse_it(path: Path) -> ImportedUnit:
+        from ..workbook import refuse_old_spreadsheet
 
+        return refuse_old_spreadsheet(path, suffix)
 
-def _old_excel(path: Path) -> ImportedUnit:
-    """An old .xls whatever its name says (the content decided)."""
-    from ..workbook import refuse_old_spreadsheet
-
-    return refuse_old_spreadsheet(path, ".xls")
-
-
-def _macro_workbook(path: Path) -> ImportedUnit:
-    from ..workbook import refuse_old_spreadsheet
-
-    return refuse_old_spreadsheet(path, ".xlsm")
+    return refuse_it
 
 
 # File extension (lower case) -> reader. Add formats with register_reader.
@@ -99,9 +91,9 @@ READERS: dict[str, Reader] = {
     ".doc": _old_binary,
     ".wps": _old_binary,
     ".xlsx": _read_xlsx,
-    ".xlsm": _macro_workbook,
-    ".xls": _old_excel,
-    ".et": _old_spreadsheet,
+    ".xlsm": _old_spreadsheet(".xlsm"),
+    ".xls": _old_spreadsheet(".xls"),
+    ".et": _old_spreadsheet(".et"),
 }
 
 def register_reader(suffix: str, reader: Reader) -> None:
